@@ -1,0 +1,64 @@
+# Everyday commands. `make run` starts the site; `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PYTHON_FOR_VENV ?= $(shell command -v python3.13 || (command -v pyenv >/dev/null && pyenv which python3 2>/dev/null) || command -v python3)
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run test test-fast lint format check-python superuser bench browser-deps clean
+
+help:
+	@echo "make run      start the site on http://$(HOST):$(PORT)/ (SQLite, starter content)"
+	@echo "make test     run the whole test suite (installs what it needs)"
+	@echo "make lint     ruff check and format check"
+	@echo "make format   ruff format and autofix"
+	@echo "make superuser  create an admin login"
+	@echo "make bench    benchmark against PostgreSQL (writes docs/benchmarks.md)"
+
+check-python:
+	@$(PYTHON_FOR_VENV) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
+	  echo "ERROR: Python 3.12 or newer is needed (Django 6.1); found $$($(PYTHON_FOR_VENV) --version 2>&1) at $(PYTHON_FOR_VENV)."; \
+	  echo "       Install Python 3.13 (for example 'pyenv install 3.13') or run: make PYTHON_FOR_VENV=/path/to/python3.13 ..."; \
+	  exit 1; }
+
+$(STAMP): requirements.txt requirements-dev.txt | check-python
+	@test -x $(PY) || $(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+browser-deps:
+	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	  { echo "ERROR: chromium is missing and could not be installed (apt-get install chromium)."; exit 1; }; }
+
+run: $(STAMP)
+	@test -f .env || { cp .env.example .env; echo "Created .env from .env.example (DEBUG=on for local use)."; }
+	$(PY) manage.py migrate --noinput
+	@echo ""
+	@echo "The site: http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/"
+	@echo "No admin login yet? In another terminal run: make superuser"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+superuser: $(STAMP)
+	$(PY) manage.py createsuperuser
+
+test: $(STAMP) browser-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

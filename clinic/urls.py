@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from faq.sitemaps import QuestionSitemap, StaticPagesSitemap
+
+sitemaps = {"pages": StaticPagesSitemap, "questions": QuestionSitemap}
+
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": sitemaps},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("faq/", include("faq.urls")),
+    path("consultation/", include("consultations.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+admin.site.site_header = f"{settings.CLINIC['name']} — staff"
+admin.site.site_title = "Clinic staff"
+admin.site.index_title = "Clinic administration"

@@ -1,0 +1,62 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from .models import Category, Question
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "question_count"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(question_count=Count("questions"))
+
+    @admin.display(description=_("questions"), ordering="question_count")
+    def question_count(self, category):
+        return category.question_count
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["question", "category", "position", "is_published", "updated_at"]
+    list_display_links = ["question"]
+    list_editable = ["position", "is_published"]
+    list_filter = ["category", "is_published"]
+    list_select_related = ["category"]
+    search_fields = ["question", "answer"]
+    ordering = ["category__position", "position", "pk"]
+    prepopulated_fields = {"slug": ["question"]}
+    readonly_fields = ["answer_preview", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["category", "question", "answer", "is_published"]}),
+        (_("Preview"), {"fields": ["answer_preview"]}),
+        (
+            _("Placement and address"),
+            {"classes": ["collapse"], "fields": ["position", "slug", "created_at", "updated_at"]},
+        ),
+    ]
+    actions = ["publish", "unpublish"]
+
+    @admin.display(description=_("answer as shown on the site (after saving)"))
+    def answer_preview(self, question):
+        if not question.pk:
+            return "—"
+        # answer_html was sanitised by render_markdown() when the question was saved.
+        html = mark_safe(question.answer_html)  # noqa: S308
+        return format_html('<div class="faq-answer-preview">{}</div>', html)
+
+    @admin.action(description=_("Publish selected questions"))
+    def publish(self, request, queryset):
+        updated = queryset.update(is_published=True)
+        self.message_user(request, _("%(count)d question(s) published.") % {"count": updated})
+
+    @admin.action(description=_("Unpublish selected questions"))
+    def unpublish(self, request, queryset):
+        updated = queryset.update(is_published=False)
+        self.message_user(request, _("%(count)d question(s) unpublished.") % {"count": updated})
