@@ -1,0 +1,37 @@
+-- wrk script for bench/run.py. Prints wrk's figures as one JSON line, and when BENCH_BODY is
+-- set sends POSTs whose body has BENCHN replaced by a number unique to each request (and
+-- BENCHL by the same number in letters), so no two submissions are identical.
+local body = os.getenv("BENCH_BODY")
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("thread_number", #threads)
+end
+
+local function letters(number)
+  local digits = tostring(number)
+  return (digits:gsub("%d", function(d) return string.char(97 + tonumber(d)) end))
+end
+
+function request()
+  if not body then
+    return wrk.request()
+  end
+  counter = counter + 1
+  local number = thread_number * 10000000 + counter
+  local text = body:gsub("BENCHN", tostring(number)):gsub("BENCHL", letters(number))
+  return wrk.format("POST", nil, nil, text)
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH_JSON {"requests": %d, "duration_us": %d, "bytes": %d, "errors_connect": %d, ' ..
+    '"errors_read": %d, "errors_write": %d, "errors_status": %d, "errors_timeout": %d, ' ..
+    '"p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d}\n',
+    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status,
+    e.timeout, latency:percentile(50), latency:percentile(90), latency:percentile(99),
+    latency.max))
+end
