@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -53,10 +54,11 @@ class QuestionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish selected questions"))
     def publish(self, request, queryset):
-        updated = queryset.update(is_published=True)
+        # update() skips save(): stamp updated_at so cached FAQ pages see the change.
+        updated = queryset.update(is_published=True, updated_at=timezone.now())
         self.message_user(request, _("%(count)d question(s) published.") % {"count": updated})
 
     @admin.action(description=_("Unpublish selected questions"))
     def unpublish(self, request, queryset):
-        updated = queryset.update(is_published=False)
+        updated = queryset.update(is_published=False, updated_at=timezone.now())
         self.message_user(request, _("%(count)d question(s) unpublished.") % {"count": updated})
