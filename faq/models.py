@@ -1,3 +1,5 @@
+import hashlib
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection, models
 from django.urls import reverse
@@ -124,4 +126,5 @@ def content_version():
     """
     with connection.cursor() as cursor:
         cursor.execute(CONTENT_VERSION_SQL)
-        return ":".join(str(value) for value in cursor.fetchone())
+        values = ":".join(str(value) for value in cursor.fetchone())
+    return hashlib.md5(values.encode(), usedforsecurity=False).hexdigest()
