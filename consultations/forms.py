@@ -65,7 +65,7 @@ class MultilineTextField(forms.CharField):
 
 
 class ConsultationRequestForm(forms.ModelForm):
-    """What a patient fills in to be called back. Never logs or echoes values anywhere else."""
+    """What a patient fills in to be called back."""
 
     VOICEMAIL_CHOICES = [
         ("yes", "Yes, you may leave a voicemail"),

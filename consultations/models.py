@@ -107,9 +107,10 @@ class ConsultationRequest(models.Model):
     @property
     def phone_national(self):
         """The phone number as people write it: (651) 555-0123 in the US, +44 ... abroad."""
-        if not self.phone:
-            return ""
-        number = phonenumbers.parse(self.phone)
+        try:
+            number = phonenumbers.parse(self.phone)
+        except phonenumbers.NumberParseException:
+            return self.phone  # empty after purging, or not E.164: show what is stored
         number_format = (
             phonenumbers.PhoneNumberFormat.NATIONAL
             if number.country_code == 1

@@ -331,3 +331,17 @@ def test_submitted_values_never_reach_the_logs(submit, consultation_data, caplog
     assert "Request #" in logged  # the view does log, just nothing personal
     for secret in ("Quillon", "Zebediah", "quillon.zebediah", "Xylophonic", "0187", "555"):
         assert secret not in logged
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+16515550123", "(651) 555-0123"),
+        ("+442079460958", "+44 20 7946 0958"),
+        ("", ""),
+        ("not a number", "not a number"),
+    ],
+)
+def test_phone_is_shown_in_national_format(stored, shown):
+    """Stored E.164 is shown as people write it; anything else is shown as stored, never a crash."""
+    assert ConsultationRequest(phone=stored).phone_national == shown
