@@ -1,6 +1,7 @@
 -- wrk script for bench/run.py. Prints wrk's figures as one JSON line, and when BENCH_BODY is
 -- set sends POSTs whose body has BENCHN replaced by a number unique to each request (and
--- BENCHL by the same number in letters), so no two submissions are identical.
+-- BENCHL by the same number in letters), so no two submissions are identical, and each comes
+-- from its own client address.
 local body = os.getenv("BENCH_BODY")
 local threads = {}
 local counter = 0
@@ -22,7 +23,14 @@ function request()
   counter = counter + 1
   local number = thread_number * 10000000 + counter
   local text = body:gsub("BENCHN", tostring(number)):gsub("BENCHL", letters(number))
-  return wrk.format("POST", nil, nil, text)
+  local headers = {}
+  for name, value in pairs(wrk.headers) do
+    headers[name] = value
+  end
+  -- A different patient each time, as the production proxy reports them.
+  headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", thread_number, math.floor(counter / 250) % 250,
+    counter % 250 + 1)
+  return wrk.format("POST", nil, headers, text)
 end
 
 function done(summary, latency, requests)
