@@ -38,3 +38,13 @@ def consultation_data():
         "heard_about": "clinician",
         "consent": "on",
     }
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache (FAQ pages are cached per content version)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
