@@ -218,6 +218,22 @@ class CallAttemptInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("called_by")
 
+    # A request whose personal data has been removed is a closed record: no new notes on it.
+    def has_add_permission(self, request, obj=None):
+        return not (obj and obj.personal_data_purged_at) and super().has_add_permission(
+            request, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj and obj.personal_data_purged_at) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj and obj.personal_data_purged_at) and super().has_delete_permission(
+            request, obj
+        )
+
     @admin.display(description=_("called by"))
     def called_by_display(self, attempt):
         return staff_name(attempt.called_by) or "—"
@@ -293,6 +309,26 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     # Requests come from patients through the public form, never typed in by staff.
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.personal_data_purged_at:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.personal_data_purged_at:
+            title, options = fieldsets[1]
+            removed = clinic_time(obj.personal_data_purged_at)
+            description = _("Personal data removed on %(date)s under the retention policy.") % {
+                "date": removed
+            }
+            fieldsets = [
+                fieldsets[0],
+                (title, {**options, "description": description}),
+                *fieldsets[2:],
+            ]
+        return fieldsets
 
     def has_export_permission(self, request):
         opts = self.opts
