@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpResponse
@@ -36,6 +37,23 @@ def clinic_time(moment):
         return None
     local = timezone.localtime(moment, timezone.get_default_timezone())
     return formats.date_format(local, "DATETIME_FORMAT")
+
+
+def request_workers():
+    """Active staff who may work consultation requests: the people requests can be assigned to."""
+    perm = models.Q(codename="change_consultationrequest", content_type__app_label="consultations")
+    permission = Permission.objects.filter(perm)
+    return (
+        get_user_model()
+        .objects.filter(is_staff=True, is_active=True)
+        .filter(
+            models.Q(is_superuser=True)
+            | models.Q(groups__permissions__in=permission)
+            | models.Q(user_permissions__in=permission)
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def staff_name(user):
@@ -120,11 +138,7 @@ class AssigneeFilter(admin.SimpleListFilter):
     NOBODY = "none"
 
     def lookups(self, request, model_admin):
-        staff = (
-            get_user_model()
-            .objects.filter(is_staff=True, is_active=True)
-            .order_by("first_name", "last_name", "username")
-        )
+        staff = request_workers()
         return [
             (self.ME, _("Me")),
             (self.NOBODY, _("Unassigned")),
@@ -262,7 +276,6 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     search_help_text = _("Name, email, phone number in any format, or request number (#42).")
     actions = ["assign_to_me", "close_requests", "export_csv"]
     readonly_fields = [
-        "number",
         "received",
         "call_due",
         "name",
@@ -278,7 +291,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         "personal_data_purged_at",
     ]
     fieldsets = [
-        (_("Request"), {"fields": ["number", "received", "call_due"]}),
+        (_("Request"), {"fields": ["received", "call_due"]}),
         (
             _("Patient"),
             {
@@ -362,11 +375,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assigned_to":
-            kwargs["queryset"] = (
-                get_user_model()
-                .objects.filter(is_staff=True, is_active=True)
-                .order_by("first_name", "last_name", "username")
-            )
+            kwargs["queryset"] = request_workers()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     # --- columns ---
@@ -397,7 +406,13 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def call_due(self, obj):
         if obj.pk is None:
             return "—"
-        due = clinic_time(obj.call_due_at)
+        local_due = timezone.localtime(obj.call_due_at, timezone.get_default_timezone())
+        if local_due.hour == local_due.minute == local_due.second == 0:
+            # Midnight is ambiguous to people: say which day it ends.
+            end_of = formats.date_format(local_due - timedelta(days=1), "DATE_FORMAT")
+            due = _("end of %(day)s") % {"day": end_of}
+        else:
+            due = clinic_time(obj.call_due_at)
         if getattr(obj, "is_overdue", False):
             return format_html(
                 '{} <span class="consult-overdue">{}</span>', due, _("Overdue: not called yet")

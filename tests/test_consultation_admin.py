@@ -98,6 +98,16 @@ def test_received_is_shown_in_clinic_time(admin_client, make_consultation, setti
     assert "10:30 a.m." in response.content.decode()
 
 
+def test_call_back_deadline_at_midnight_names_the_day(admin_client, make_consultation, settings):
+    settings.TIME_ZONE = "America/Chicago"
+    saturday = timezone.make_aware(timezone.datetime(2026, 11, 21, 10, 0))
+    consultation = make_consultation(created_at=saturday)
+
+    response = admin_client.get(change_url(consultation))
+
+    assert "end of Nov. 23, 2026" in response.content.decode()
+
+
 def test_waiting_time_reads_like_a_person_would_say_it(admin_client, make_consultation):
     make_consultation(created_at=timezone.now() - timedelta(days=2, hours=3, minutes=5))
 
@@ -311,17 +321,28 @@ def test_change_page_shows_the_patient_and_phone_in_national_format(
     assert set(form.fields) == {"status", "assigned_to", "close_reason"}
 
 
-def test_assignee_choices_are_active_staff_only(admin_client, make_consultation, django_user_model):
-    django_user_model.objects.create_user("patient-account", password="x" * 12)
+def test_requests_are_assigned_only_to_people_who_work_them(
+    admin_client, make_consultation, make_staff_user, django_user_model, intake_user
+):
+    django_user_model.objects.create_user("not-staff", password="x" * 12)
+    make_staff_user("editor", groups=["Content editors"])
+    retired = make_staff_user("retired", groups=["Intake staff"])
+    retired.is_active = False
+    retired.save()
     consultation = make_consultation()
 
-    response = admin_client.get(change_url(consultation))
+    form = admin_client.get(change_url(consultation)).context["adminform"].form
+    filters = admin_client.get(CHANGELIST).context["cl"].filter_specs
 
-    choices = [
-        label for _, label in response.context["adminform"].form.fields["assigned_to"].choices
-    ]
-    assert "patient-account" not in choices
-    assert "admin" in choices
+    choices = {label for _, label in form.fields["assigned_to"].choices if _}
+    assert choices == {"admin", "intake"}
+    assignee_filter = next(spec for spec in filters if spec.parameter_name == "assignee")
+    assert {label for _, label in assignee_filter.lookup_choices} == {
+        "Me",
+        "Unassigned",
+        "admin",
+        "intake",
+    }
 
 
 def test_closing_without_a_reason_is_a_form_error(admin_client, make_consultation):
