@@ -214,7 +214,8 @@ class CallAttemptForm(forms.ModelForm):
 
 class CloseRequestsForm(forms.Form):
     close_reason = forms.ChoiceField(
-        label=_("Reason for closing"), choices=ConsultationRequest.CloseReason.choices
+        label=_("Reason for closing"),
+        choices=[("", "---------"), *ConsultationRequest.CloseReason.choices],
     )
 
 
@@ -725,7 +726,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 class AuditEntryAdmin(admin.ModelAdmin):
     """The audit trail: superusers read it; nobody adds, edits or deletes entries."""
 
-    list_display = ["at", "username", "action", "request_link", "changes_display", "via"]
+    list_display = ["at", "staff_member", "action", "request_link", "changes_display", "via"]
     list_filter = ["action", "at"]
     search_fields = ["=request_id", "username"]
     search_help_text = _("Request number or staff username.")
@@ -755,6 +756,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
             ConsultationRequest(pk=entry.request_id).get_admin_url(),
             entry.request_id,
         )
+
+    @admin.display(description=_("staff member"), ordering="username")
+    def staff_member(self, entry):
+        return entry.username or _("(system)")
 
     @admin.display(description=_("changes"))
     def changes_display(self, entry):

@@ -1,11 +1,13 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import phonenumbers
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .business_days import add_business_days, subtract_business_days
@@ -296,7 +298,7 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = _("audit entry")
-        verbose_name_plural = _("audit trail")
+        verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["request_id", "at"])]
 
     def __str__(self):
@@ -358,13 +360,52 @@ class AuditEntry(models.Model):
         return value
 
     def describe_changes(self):
-        """The changes as one line of text for the audit list."""
+        """The changes in words for the audit list, e.g. "Status: New → Closed"."""
         parts = []
         for change in self.changes or []:
             if not isinstance(change, dict) or "field" not in change:
                 continue
+            label = self._field_label(change["field"])
             if "old" in change or "new" in change:
-                parts.append(f"{change['field']}: {change.get('old')} → {change.get('new')}")
+                old = self._value_label(change["field"], change.get("old"))
+                new = self._value_label(change["field"], change.get("new"))
+                parts.append(f"{label}: {old} → {new}")
             else:
-                parts.append(f"{change['field']} changed")
+                parts.append(f"{label} changed")
         return "; ".join(parts)
+
+    EXTRA_LABELS = {"call_attempt": _("Call attempt"), "export": _("Rows in export")}
+
+    @classmethod
+    def _field(cls, name):
+        for model in (ConsultationRequest, CallAttempt):
+            try:
+                return model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+        return None
+
+    @classmethod
+    def _field_label(cls, name):
+        if name in cls.EXTRA_LABELS:
+            return str(cls.EXTRA_LABELS[name])
+        field = cls._field(name)
+        return capfirst(field.verbose_name) if field is not None else name
+
+    @classmethod
+    def _value_label(cls, name, value):
+        if value is None or value == "":
+            return "—"
+        field = cls._field(name)
+        if field is not None and field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(field, models.DateTimeField) and isinstance(value, str):
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                return value
+            local = timezone.localtime(moment, timezone.get_default_timezone())
+            return formats.date_format(local, "DATETIME_FORMAT")
+        if name == "call_attempt":
+            return f"#{value}"
+        return str(value)

@@ -73,7 +73,10 @@ def test_a_change_records_fields_with_old_and_new_values(
     assert changes["close_reason"]["new"] == "unreachable"
     assert changes["assigned_to"] == {"field": "assigned_to", "old": None, "new": "intake"}
     assert changes["closed_at"]["old"] is None and changes["closed_at"]["new"]
-    assert "status: new → closed" in entry.describe_changes()
+    described = entry.describe_changes()
+    assert "Status: New → Closed" in described
+    assert "Reason for closing: — → Could not be reached" in described
+    assert "Assigned to: — → intake" in described
     assert_no_personal_data(entry)
 
 

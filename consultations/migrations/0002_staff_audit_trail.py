@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit trail',
+                'verbose_name_plural': 'audit entries',
                 'ordering': ['-at', '-pk'],
                 'indexes': [models.Index(fields=['request_id', 'at'], name='consultatio_request_2cba18_idx')],
             },
