@@ -56,6 +56,12 @@ def request_workers():
     )
 
 
+def outcome_label(outcome):
+    if not outcome:
+        return ""
+    return str(dict(CallAttempt.Outcome.choices).get(outcome, outcome))
+
+
 def staff_name(user):
     if user is None:
         return ""
@@ -446,9 +452,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("last outcome"), ordering="last_called_at")
     def last_outcome_display(self, obj):
-        if not obj.last_outcome:
-            return None
-        return CallAttempt.Outcome(obj.last_outcome).label
+        return outcome_label(obj.last_outcome) or None
 
     @admin.display(description=_("phone"))
     def phone_link(self, obj):
@@ -706,7 +710,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
                     "yes" if row.voicemail_ok else "no",
                     row.get_heard_about_display(),
                     row.call_count,
-                    CallAttempt.Outcome(row.last_outcome).label if row.last_outcome else "",
+                    outcome_label(row.last_outcome),
                 ]
             )
         AuditEntry.objects.bulk_create(
