@@ -572,7 +572,8 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def assign_to_me(self, request, queryset):
         entries = []
         with transaction.atomic():
-            for consultation in queryset.select_related("assigned_to"):
+            workable = queryset.filter(personal_data_purged_at__isnull=True)
+            for consultation in workable.select_related("assigned_to"):
                 if consultation.assigned_to_id == request.user.pk:
                     continue
                 before = AuditEntry.snapshot(consultation)
@@ -634,9 +635,10 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         now = timezone.now()
         entries = []
         with transaction.atomic():
-            for consultation in queryset.exclude(status=Status.CLOSED).select_related(
-                "assigned_to"
-            ):
+            to_close = queryset.exclude(status=Status.CLOSED).filter(
+                personal_data_purged_at__isnull=True
+            )
+            for consultation in to_close.select_related("assigned_to"):
                 before = AuditEntry.snapshot(consultation)
                 consultation.status = Status.CLOSED
                 consultation.close_reason = reason
