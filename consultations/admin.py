@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
@@ -260,6 +261,13 @@ class CallAttemptInline(admin.TabularInline):
         return staff_name(attempt.called_by) or "—"
 
 
+class ConsultationRequestChangeList(ChangeList):
+    """The list never loads the patient's note: it is not shown there and is decrypted on load."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer("note")
+
+
 @admin.register(ConsultationRequest)
 class ConsultationRequestAdmin(admin.ModelAdmin):
     form = ConsultationRequestForm
@@ -329,6 +337,9 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     # Requests come from patients through the public form, never typed in by staff.
     def has_add_permission(self, request):
         return False
+
+    def get_changelist(self, request, **kwargs):
+        return ConsultationRequestChangeList
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.personal_data_purged_at:
@@ -458,7 +469,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def phone_link(self, obj):
         if not obj.phone:
             return None
-        return format_html('<a href="tel:{}">{}</a>', obj.phone, obj.phone_display)
+        return format_html('<a href="tel:{}">{}</a>', obj.phone, obj.phone_national)
 
     # --- audit and stamping ---
 
@@ -706,7 +717,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
                     clinic_time(row.closed_at),
                     staff_name(row.assigned_to),
                     row.name,
-                    row.phone_display,
+                    row.phone_national,
                     row.email,
                     ", ".join(str(labels.get(time, time)) for time in times),
                     "yes" if row.voicemail_ok else "no",

@@ -176,6 +176,20 @@ class ConsultationRequest(models.Model):
     def __str__(self):
         return f"Request #{self.pk}"
 
+    @property
+    def phone_national(self):
+        """The phone number as people write it: (651) 555-0123 in the US, +44 ... abroad."""
+        try:
+            number = phonenumbers.parse(self.phone)
+        except phonenumbers.NumberParseException:
+            return self.phone  # empty after purging, or not E.164: show what is stored
+        number_format = (
+            phonenumbers.PhoneNumberFormat.NATIONAL
+            if number.country_code == 1
+            else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+        return phonenumbers.format_number(number, number_format)
+
     def get_admin_url(self):
         return reverse("admin:consultations_consultationrequest_change", args=[self.pk])
 
@@ -187,17 +201,6 @@ class ConsultationRequest(models.Model):
     def call_due_at(self):
         """When the first call back is due (clinic business days after receipt)."""
         return add_business_days(self.created_at, settings.CONSULTATION_OVERDUE_BUSINESS_DAYS)
-
-    @property
-    def phone_display(self):
-        """The phone number as staff dial it: national format for US numbers."""
-        try:
-            number = phonenumbers.parse(self.phone, "US")
-        except phonenumbers.NumberParseException:
-            return self.phone
-        if number.country_code == 1:
-            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
     def sync_closed_at(self, now=None):
         """Record when the request was closed; clear it (and the reason) when it is reopened."""

@@ -251,6 +251,17 @@ def test_list_query_count_does_not_grow_with_requests(
     assert "Reached" in response.content.decode()
 
 
+def test_list_does_not_load_the_patients_note(admin_client, make_consultation):
+    make_consultation()
+
+    with CaptureQueriesContext(connection) as queries:
+        admin_client.get(CHANGELIST)
+
+    request_queries = [q["sql"] for q in queries if "consultationrequest" in q["sql"]]
+    assert request_queries
+    assert not any('."note"' in sql for sql in request_queries)
+
+
 # --- search --------------------------------------------------------------------------------
 
 
@@ -490,6 +501,22 @@ def test_forged_choices_are_form_errors(admin_client, make_consultation):
     consultation.refresh_from_db()
     assert consultation.status == Status.NEW
     assert not consultation.call_attempts.exists()
+
+
+def test_requests_cannot_be_assigned_to_someone_outside_intake(
+    admin_client, make_consultation, make_staff_user
+):
+    editor = make_staff_user("editor", groups=["Content editors"])
+    consultation = make_consultation()
+
+    response = admin_client.post(
+        change_url(consultation), change_data(consultation, assigned_to=editor.pk)
+    )
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    consultation.refresh_from_db()
+    assert consultation.assigned_to is None
 
 
 def test_staff_cannot_add_requests_by_hand(admin_client):

@@ -3,6 +3,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import AuditEntry, CallAttempt, ConsultationRequest
@@ -164,3 +165,21 @@ def test_admin_shows_a_purged_request_without_failing(admin_client, old_closed):
     # A purged request is a closed record: nothing can be changed or logged on it.
     assert not response.context["has_change_permission"]
     assert admin_client.post(old_closed.get_admin_url(), {}).status_code == 403
+
+
+def test_actions_leave_purged_requests_alone(admin_client, old_closed, make_consultation):
+    unfit = make_consultation(status=Status.NOT_A_FIT, closed_at=days_ago(400))
+    purge()
+    selected = {"_selected_action": [old_closed.pk, unfit.pk]}
+    changelist = reverse("admin:consultations_consultationrequest_changelist") + "?status=all"
+
+    admin_client.post(changelist, {"action": "assign_to_me", **selected})
+    admin_client.post(
+        changelist,
+        {"action": "close_requests", "apply": "yes", "close_reason": "other", **selected},
+    )
+
+    unfit.refresh_from_db()
+    assert unfit.status == Status.NOT_A_FIT
+    assert unfit.assigned_to is None
+    assert not ConsultationRequest.objects.filter(assigned_to__isnull=False).exists()
