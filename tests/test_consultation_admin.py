@@ -160,6 +160,8 @@ def test_status_filter_picks_one_status(admin_client, make_consultation):
         {"overdue": "maybe"},
         {"o": "99"},
         {"q": "\x00"},
+        {"q": "Zo\x00e 651\x00555"},
+        {"q": "(651) 555-0123\x00"},
         {"q": "x" * 5000},
         {"q": "#99999999999999999999999"},
     ],
@@ -525,12 +527,21 @@ def test_staff_cannot_add_requests_by_hand(admin_client):
     assert response.status_code == 403
 
 
-def test_unknown_request_redirects_not_fails(admin_client):
-    response = admin_client.get(
-        reverse("admin:consultations_consultationrequest_change", args=["99999"])
-    )
+@pytest.mark.parametrize("object_id", ["99999", "abc", "1%00"])
+def test_unknown_request_redirects_not_fails(admin_client, object_id):
+    response = admin_client.get(f"{CHANGELIST}{object_id}/change/")
 
     assert response.status_code == 302
+
+
+def test_an_empty_post_is_a_form_error_not_a_failure(intake_client, make_consultation):
+    consultation = make_consultation()
+
+    response = intake_client.post(change_url(consultation), {})
+
+    assert response.status_code == 200
+    consultation.refresh_from_db()
+    assert consultation.status == Status.NEW
 
 
 def test_admin_history_names_fields_not_values(admin_client, make_consultation):
