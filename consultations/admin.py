@@ -439,14 +439,14 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("assigned to"), ordering="assigned_to__username")
     def assigned_to_display(self, obj):
-        return staff_name(obj.assigned_to) or None
+        return staff_name(obj.assigned_to) or self.get_empty_value_display()
 
     @admin.display(description=_("best times"))
     def best_times_display(self, obj):
         labels = dict(ConsultationRequest.CallTime.choices)
         times = obj.best_times if isinstance(obj.best_times, list) else []
         if not times:
-            return None
+            return self.get_empty_value_display()
         return format_html_join(
             mark_safe("<br>"), "{}", ((labels.get(time, str(time)),) for time in times)
         )
@@ -463,12 +463,12 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("last outcome"), ordering="last_called_at")
     def last_outcome_display(self, obj):
-        return outcome_label(obj.last_outcome) or None
+        return outcome_label(obj.last_outcome) or self.get_empty_value_display()
 
     @admin.display(description=_("phone"))
     def phone_link(self, obj):
         if not obj.phone:
-            return None
+            return self.get_empty_value_display()
         return format_html('<a href="tel:{}">{}</a>', obj.phone, obj.phone_national)
 
     # --- audit and stamping ---

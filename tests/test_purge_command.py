@@ -161,6 +161,7 @@ def test_admin_shows_a_purged_request_without_failing(admin_client, old_closed):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Zoë" not in html
+    assert ">None<" not in html
     assert "Personal data removed on" in html
     # A purged request is a closed record: nothing can be changed or logged on it.
     assert not response.context["has_change_permission"]
