@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -130,7 +131,11 @@ class StatusFilter(admin.SimpleListFilter):
         raise IncorrectLookupParameters(f"Unknown status {value!r}")
 
     def choices(self, changelist):
-        for lookup, title in self.lookup_choices:
+        # Like SimpleListFilter.choices, without its "All" on top: here no choice means "open".
+        counts = self.get_facet_queryset(changelist) if changelist.add_facets else {}
+        for index, (lookup, title) in enumerate(self.lookup_choices):
+            if changelist.add_facets:
+                title = f"{title} ({counts.get(f'{index}__c', '-')})"
             yield {
                 "selected": self.value() == lookup,
                 "query_string": changelist.get_query_string({self.parameter_name: lookup}),
@@ -190,6 +195,14 @@ class ConsultationRequestForm(forms.ModelForm):
     class Meta:
         model = ConsultationRequest
         fields = ["status", "close_reason", "assigned_to"]
+        help_texts = {
+            "status": _(
+                "Closed and Not a fit end the follow-up and record the time; choosing an open "
+                "status again reopens the request."
+            ),
+            "close_reason": _("Required when closing."),
+            "assigned_to": _("Who calls this patient back."),
+        }
 
     def clean(self):
         cleaned_data = super().clean()
@@ -348,6 +361,12 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            title, options = fieldsets[-1]
+            fieldsets = [
+                *fieldsets[:-1],
+                (title, {**options, "fields": [*options["fields"], "audit_trail"]}),
+            ]
         if obj is not None and obj.personal_data_purged_at:
             title, options = fieldsets[1]
             removed = clinic_time(obj.personal_data_purged_at)
@@ -470,6 +489,19 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         if not obj.phone:
             return self.get_empty_value_display()
         return format_html('<a href="tel:{}">{}</a>', obj.phone, obj.phone_national)
+
+    @admin.display(description=_("audit trail"))
+    def audit_trail(self, obj):
+        url = reverse("admin:consultations_auditentry_changelist")
+        return format_html(
+            '<a href="{}?q={}">{}</a>', url, obj.pk, _("Who has opened or changed this request")
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return [*readonly, "audit_trail"]
+        return readonly
 
     # --- audit and stamping ---
 
@@ -744,7 +776,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     """The audit trail: superusers read it; nobody adds, edits or deletes entries."""
 
     list_display = ["at", "staff_member", "action", "request_link", "changes_display", "via"]
-    list_filter = ["action", "at"]
+    list_filter = ["action"]
     search_fields = ["=request_id", "username"]
     search_help_text = _("Request number or staff username.")
     date_hierarchy = "at"

@@ -143,6 +143,21 @@ def test_all_choice_lists_open_before_closed(admin_client, make_consultation):
     assert result_ids(response) == [waiting.pk, closed.pk, unfit.pk]
 
 
+def test_filter_counts_on_request(admin_client, make_consultation, admin_user):
+    make_consultation(assigned_to=admin_user)
+    make_consultation(created_at=overdue_moment())
+    make_consultation(status=Status.CLOSED, close_reason="duplicate")
+
+    response = admin_client.get(CHANGELIST, {"_facets": "True"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Open (new, contacting, scheduled) (2)" in html
+    assert "All (3)" in html
+    assert "Overdue (1)" in html
+    assert "Me (1)" in html
+
+
 def test_status_filter_picks_one_status(admin_client, make_consultation):
     make_consultation()
     scheduled = make_consultation(status=Status.SCHEDULED)

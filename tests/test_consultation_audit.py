@@ -205,3 +205,13 @@ def test_staff_cannot_read_the_trail_even_with_the_permission(
 
     assert client.get(AUDIT_LIST).status_code == 403
     assert "audit" not in client.get(reverse("admin:index")).content.decode().lower()
+
+
+def test_superusers_reach_a_requests_trail_from_its_page(
+    admin_client, intake_client, make_consultation
+):
+    consultation = make_consultation()
+    link = f"{AUDIT_LIST}?q={consultation.pk}"
+
+    assert link in admin_client.get(change_url(consultation)).content.decode()
+    assert link not in intake_client.get(change_url(consultation)).content.decode()
