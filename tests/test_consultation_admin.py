@@ -624,6 +624,9 @@ def test_close_action_asks_for_a_reason_first(intake_client, make_consultation):
     assert "Reason for closing" in html
     assert f"Request #{consultation.pk}" in html
     assert "Zoë" not in html
+    # Django's strict CSP holds on the intermediate page too: no inline style or script.
+    assert " style=" not in html
+    assert "<script>" not in html
     consultation.refresh_from_db()
     assert consultation.status == Status.NEW
 
