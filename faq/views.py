@@ -47,13 +47,14 @@ def faq_page_json_ld(questions):
 
 
 def is_shared_page(request):
-    """A plain GET (no query string) from a visitor with no session and no messages.
+    """A GET with no query string but a search, from a visitor with no session or messages.
 
-    Such a visitor gets exactly the page every other such visitor gets.
+    Such a visitor gets exactly the page every other such visitor asking the same gets.
     """
     return (
         request.method == "GET"
-        and not request.GET
+        and set(request.GET) <= {"q"}
+        and len(request.GET.getlist("q")) <= 1
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
     )
@@ -63,7 +64,8 @@ def shared_page_cache(view):
     """Serve shared FAQ pages from the cache, per content version: one small query each.
 
     An edit changes content_version(), so every app server shows it on its next request.
-    Searches, signed-in staff and visitors with messages always get a fresh page.
+    Repeated searches are served from the cache too (the cache holds a bounded number of
+    entries); signed-in staff and visitors with messages always get a fresh page.
     """
 
     @wraps(view)
@@ -71,8 +73,15 @@ def shared_page_cache(view):
         if not is_shared_page(request):
             return view(request, *args, **kwargs)
         encoding = "gzip" if ACCEPTS_GZIP.search(request.headers.get("accept-encoding", "")) else ""
-        page = (
-            f"{content_version()}|{request.scheme}|{request.get_host()}|{request.path}|{encoding}"
+        page = "|".join(
+            [
+                content_version(),
+                request.scheme,
+                request.get_host(),
+                request.path,
+                request.GET.get("q", ""),
+                encoding,
+            ]
         )
         key = "faq:page:" + hashlib.md5(page.encode(), usedforsecurity=False).hexdigest()
         response = cache.get(key)

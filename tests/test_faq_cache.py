@@ -115,7 +115,9 @@ def test_faq_pages_are_compressed_for_browsers_that_ask(client, make_question):
     [
         ("get", "/faq/", {}, True),
         ("get", "/faq/", {"csrftoken": "x"}, True),
-        ("get", "/faq/?q=session", {}, False),
+        ("get", "/faq/?q=session", {}, True),
+        ("get", "/faq/?q=a&q=b", {}, False),
+        ("get", "/faq/?q=session&page=2", {}, False),
         ("get", "/faq/?utm_source=x", {}, False),
         ("get", "/faq/", {"sessionid": "x"}, False),
         ("get", "/faq/", {CookieStorage.cookie_name: "x"}, False),
@@ -124,7 +126,7 @@ def test_faq_pages_are_compressed_for_browsers_that_ask(client, make_question):
     ],
 )
 def test_only_plain_visits_without_session_or_messages_share_a_page(method, path, cookies, shared):
-    """Searches, signed-in staff and visitors with messages never get a shared page."""
+    """Signed-in staff, visitors with messages and odd query strings never get a shared page."""
     request = getattr(RequestFactory(), method)(path)
     request.COOKIES.update(cookies)
     assert is_shared_page(request) is shared
@@ -169,3 +171,17 @@ def test_search_ranks_question_matches_above_answer_matches(client, make_questio
     in_question = make_question(question="Is a numbat involved?", answer="No.", position=2)
     html = faq_html(client, "/faq/?q=numbat")
     assert html.index(in_question.question) < html.index(in_answer.question)
+
+
+def test_repeated_search_is_cached_until_the_content_changes(
+    client, make_question, django_assert_num_queries
+):
+    """The same search again costs one query; an edit shows in the results at once."""
+    question = make_question(question="Where is the echidna?")
+    assert "1 question found" in faq_html(client, "/faq/?q=echidna")
+    with django_assert_num_queries(1):
+        client.get("/faq/", {"q": "echidna"})
+    make_question(question="Another echidna?")
+    assert "2 questions found" in faq_html(client, "/faq/?q=echidna")
+    question.delete()
+    assert "1 question found" in faq_html(client, "/faq/?q=echidna")
