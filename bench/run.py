@@ -462,10 +462,27 @@ def load_average():
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
+def busy_share(seconds=2.0):
+    """How busy the cores are while this script does nothing: other programs' load."""
+
+    def sample():
+        fields = [int(value) for value in Path("/proc/stat").read_text().split()[1:9]]
+        idle = fields[3] + fields[4]
+        return sum(fields) - idle, sum(fields)
+
+    try:
+        busy_before, total_before = sample()
+        time.sleep(seconds)
+        busy_after, total_after = sample()
+    except OSError:
+        return "unknown"
+    return f"{(busy_after - busy_before) / max(total_after - total_before, 1):.0%}"
+
+
 LOAD_BEFORE = load_average()
 
 
-def machine_facts():
+def machine_facts(busy_before):
     import django
     import gunicorn
     import psycopg2
@@ -487,6 +504,7 @@ def machine_facts():
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "load average before / after": f"{LOAD_BEFORE} / {load_average()}",
+        "cores busy with other programs just before the run": busy_before,
         "cores": f"{os.cpu_count()} ({cpu})",
         "os": platform.platform(),
         "python": platform.python_version(),
@@ -502,6 +520,7 @@ def machine_facts():
 
 
 def main():
+    busy_before = busy_share()
     if shutil.which("wrk") is None:
         raise BenchError(
             "wrk is not installed (Debian: apt-get install wrk; `make bench` does it)."
@@ -534,7 +553,7 @@ def main():
         setup_django(env)
         prepare_database()
         results = measure(port, server)
-        facts = machine_facts()
+        facts = machine_facts(busy_before)
     finally:
         server.stop()
         if created:
