@@ -52,13 +52,13 @@ class QuestionAdmin(admin.ModelAdmin):
         html = mark_safe(question.answer_html)  # noqa: S308
         return format_html('<div class="faq-answer-preview">{}</div>', html)
 
-    @admin.action(description=_("Publish selected questions"))
+    @admin.action(description=_("Publish selected questions"), permissions=["change"])
     def publish(self, request, queryset):
         # update() skips save(): stamp updated_at so cached FAQ pages see the change.
         updated = queryset.update(is_published=True, updated_at=timezone.now())
         self.message_user(request, _("%(count)d question(s) published.") % {"count": updated})
 
-    @admin.action(description=_("Unpublish selected questions"))
+    @admin.action(description=_("Unpublish selected questions"), permissions=["change"])
     def unpublish(self, request, queryset):
         updated = queryset.update(is_published=False, updated_at=timezone.now())
         self.message_user(request, _("%(count)d question(s) unpublished.") % {"count": updated})

@@ -43,19 +43,24 @@ class QuestionQuerySet(models.QuerySet):
     def search(self, terms):
         """Questions matching the search terms, best match first.
 
-        PostgreSQL ranks with full-text search on the stored, indexed search_vector; other
-        databases fall back to a case-insensitive match on the question and the answer.
+        PostgreSQL uses full-text search on the stored, indexed search_vector; other
+        databases fall back to a case-insensitive match of every word in the question or
+        the answer.
         """
         if connection.vendor == "postgresql":
             query = SearchQuery(terms, search_type="websearch", config="english")
+            # Match with @@ (every word must match); rank only orders the matches.
             return (
                 self.filter(search_vector=query)
                 .annotate(rank=SearchRank(models.F("search_vector"), query))
                 .order_by("-rank", "position", "pk")
             )
-        return self.filter(
-            models.Q(question__icontains=terms) | models.Q(answer__icontains=terms)
-        ).order_by("category__position", "position", "pk")
+        matches = self
+        for word in terms.split():
+            matches = matches.filter(
+                models.Q(question__icontains=word) | models.Q(answer__icontains=word)
+            )
+        return matches.order_by("category__position", "position", "pk")
 
 
 class Question(models.Model):
