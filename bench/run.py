@@ -357,7 +357,9 @@ def seed(sizes):
 
 
 def staff_session():
-    """A superuser and a logged-in session for them, second factor included when installed."""
+    """A superuser and a signed-in session for them, second factor included when installed."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
@@ -365,34 +367,45 @@ def staff_session():
         SESSION_KEY,
         get_user_model,
     )
-    from django.contrib.sessions.backends.db import SessionStore
 
     user = get_user_model().objects.create_superuser(
         "bench-admin", "bench-admin@example.com", secrets.token_urlsafe(24)
     )
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # The backend that loads users (not, say, a login-throttling backend listed first).
+    model_backend = "django.contrib.auth.backends.ModelBackend"
+    backends = settings.AUTHENTICATION_BACKENDS
+    session[BACKEND_SESSION_KEY] = model_backend if model_backend in backends else backends[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    if "django_otp" in settings.INSTALLED_APPS:
+    device = second_factor(user, settings.INSTALLED_APPS)
+    if device is not None:
         from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_static.models import StaticDevice
 
-        device = StaticDevice.objects.create(user=user, name="bench", confirmed=True)
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.create()
     return settings.SESSION_COOKIE_NAME, session.session_key
 
 
+def second_factor(user, installed_apps):
+    """A confirmed django-otp device for the user, as if they had passed the second step."""
+    if "django_otp.plugins.otp_totp" in installed_apps:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        return TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    if "django_otp.plugins.otp_static" in installed_apps:
+        from django_otp.plugins.otp_static.models import StaticDevice
+
+        return StaticDevice.objects.create(user=user, name="bench", confirmed=True)
+    return None
+
+
 def test_client(page, cookie):
     from django.test import Client
 
+    # secure=True on each request: behind the production proxy, requests arrive as HTTPS.
     client = Client(
-        HTTP_HOST="127.0.0.1",
-        headers={
-            "x-forwarded-proto": "https",
-            "accept-encoding": COMMON_HEADERS["Accept-Encoding"],
-        },
+        HTTP_HOST="127.0.0.1", headers={"accept-encoding": COMMON_HEADERS["Accept-Encoding"]}
     )
     if page.get("admin"):
         client.cookies[cookie[0]] = cookie[1]
@@ -402,9 +415,11 @@ def test_client(page, cookie):
 def send(client, page, post_body):
     if page["method"] == "POST":
         body = vary_body(post_body, secrets.randbelow(10**9))
-        response = client.post(page["path"], body, content_type="application/x-www-form-urlencoded")
+        response = client.post(
+            page["path"], body, content_type="application/x-www-form-urlencoded", secure=True
+        )
     else:
-        response = client.get(page["path"])
+        response = client.get(page["path"], secure=True)
     expected = 302 if page["method"] == "POST" else 200
     if response.status_code != expected:
         raise BenchError(f"{page['path']} answered {response.status_code} to the test client")
