@@ -1,6 +1,7 @@
 import hashlib
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.core.cache import cache
 from django.db import connection, models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -133,3 +134,24 @@ def content_version():
         cursor.execute(CONTENT_VERSION_SQL)
         values = ":".join(str(value) for value in cursor.fetchone())
     return hashlib.md5(values.encode(), usedforsecurity=False).hexdigest()
+
+
+# How long one process may serve pages for the content version it last read before asking the
+# database again. A save in this process forgets it at once (FaqConfig.ready); other processes
+# and servers show an edit within this many seconds.
+RECENT_VERSION_SECONDS = 1
+RECENT_VERSION_KEY = "faq:recent-content-version"
+
+
+def recent_content_version():
+    """content_version(), read from the database at most once a second per process."""
+    version = cache.get(RECENT_VERSION_KEY)
+    if version is None:
+        version = content_version()
+        cache.set(RECENT_VERSION_KEY, version, timeout=RECENT_VERSION_SECONDS)
+    return version
+
+
+def forget_recent_content_version(**kwargs):
+    """Called after any question or category is saved or deleted in this process."""
+    cache.delete(RECENT_VERSION_KEY)
