@@ -127,8 +127,7 @@ def content_version():
 
     The number of categories and questions and their latest change: saving a question or a
     category (the admin, list_editable, the publish actions) moves updated_at, deleting one
-    changes a count. Cached copies of the FAQ page are keyed on this value, so every app
-    server shows an edit on its next request.
+    changes a count. Cached copies of the FAQ pages are keyed on this value.
     """
     with connection.cursor() as cursor:
         cursor.execute(CONTENT_VERSION_SQL)
