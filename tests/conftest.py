@@ -1,4 +1,7 @@
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from faq.models import Category, Question
 
@@ -23,3 +26,30 @@ def make_question(category):
         return Question.objects.create(**fields)
 
     return make
+
+
+@pytest.fixture
+def staff_client_for(db):
+    """Log a user in on a new test client, verified by an authenticator app as the admin demands.
+
+    `staff_client_for(user)` gives the user a TOTP device if they have none.
+    """
+
+    def log_in(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test authenticator")
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return log_in
+
+
+@pytest.fixture
+def admin_client(admin_user, staff_client_for):
+    """pytest-django's admin_client, with the second factor the admin requires."""
+    return staff_client_for(admin_user)
