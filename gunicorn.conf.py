@@ -19,7 +19,8 @@ keepalive = 5
 max_requests = 1000
 max_requests_jitter = 100
 # The workers' heartbeat files live in memory, not on the container's overlay disk.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+SHARED_MEMORY = "/dev/shm"  # noqa: S108 (gunicorn creates its own private files inside)
+worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
 
 # No runtime control socket: the server is managed by the container, not by hand.
 control_socket_disable = True

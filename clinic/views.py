@@ -40,7 +40,7 @@ def plain_error_page(status, heading):
     clinic = settings.CLINIC
     html = format_html(
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{heading}</title>'
-        '</head><body><main><h1>{heading}</h1><p>Please try again in a few minutes, or call us '
+        "</head><body><main><h1>{heading}</h1><p>Please try again in a few minutes, or call us "
         'at <a href="tel:{phone}">{phone_display}</a>.</p><p><strong>If you are in crisis, '
         'call or text <a href="tel:988">988</a>, or call <a href="tel:911">911</a>.</strong>'
         "</p></main></body></html>",
@@ -76,7 +76,8 @@ def form_page_again(request, message, level, status):
     # need the database).
     form = view.get_form_class()(**form_kwargs)
     for name, field in form.fields.items():
-        posted = field.widget.value_from_datadict(request.POST, request.FILES, form.add_prefix(name))
+        widget = field.widget
+        posted = widget.value_from_datadict(request.POST, request.FILES, form.add_prefix(name))
         if posted is not None:
             form.initial[name] = posted
     messages.add_message(request, level, message)
@@ -128,9 +129,7 @@ def csrf_failure(request, reason=""):
 def staff_locked_out(request, original_response=None, credentials=None):
     """The page django-axes shows a locked-out login (HTTP 429)."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(
-        request, "registration/locked_out.html", {"lockout_minutes": minutes}, status=429
-    )
+    return render(request, "registration/locked_out.html", {"lockout_minutes": minutes}, status=429)
 
 
 def bad_request(request, exception):
