@@ -50,8 +50,9 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
         try:
             return super()._verify_token(user, token, device)
         except ValidationError as error:
-            if error.code == "invalid_token":
-                # A wrong code counts towards the lockout just like a wrong password.
+            if error.code != "device_required":
+                # A refused code (wrong, or tried while the device is throttled) counts towards
+                # the lockout just like a wrong password.
                 user_login_failed.send(
                     sender=__name__,
                     credentials={"username": user.get_username()},

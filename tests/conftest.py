@@ -6,6 +6,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from faq.models import Category, Question
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests sign in often; a deliberately slow hasher would only slow the suite down."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def category(db):
     return Category.objects.create(name="Getting started", slug="getting-started", position=1)
