@@ -25,6 +25,8 @@ if not SECRET_KEY:
             "or set DEBUG=on for local development."
         )
     SECRET_KEY = "development-only-secret-key-never-use-in-production"  # noqa: S105
+# Old keys still accepted for signatures while a new SECRET_KEY takes over (README: rotating).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
