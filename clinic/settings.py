@@ -245,4 +245,6 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Failed sign-ins and lockouts (warnings) are kept; axes' routine chatter is not.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
