@@ -6,15 +6,19 @@ the same gunicorn.conf.py, on a free loopback port.
 
 import http.client
 import os
+import re
 import secrets
 import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from base64 import b32decode
+from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
+
+from django_otp.oath import totp
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PUBLIC_HOST = "clinic.example.org"
@@ -89,7 +93,6 @@ class Gunicorn:
     log_dir: Path
     port: int = 0
     process: subprocess.Popen | None = None
-    cookies: dict = field(default_factory=dict)
 
     @property
     def access_and_error_log(self):
@@ -137,13 +140,18 @@ class Gunicorn:
             self.process.kill()
             self.process.wait(timeout=10)
 
-    def request(self, method, path, *, form=None, headers=None, secure=True, host=PUBLIC_HOST):
-        """One request; `secure` makes it arrive as the TLS-terminating proxy would send it."""
+    def request(
+        self, method, path, *, form=None, headers=None, secure=True, host=PUBLIC_HOST, cookies=None
+    ):
+        """One request; `secure` makes it arrive as the TLS-terminating proxy would send it.
+
+        Pass a dict as `cookies` to play one browser: it is sent, and updated from the reply.
+        """
         all_headers = {"Host": host, "Accept-Encoding": "identity"}
         if secure:
             all_headers["X-Forwarded-Proto"] = "https"
-        if self.cookies:
-            all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if cookies:
+            all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
         body = None
         if form is not None:
             body = urlencode(form, doseq=True)
@@ -158,6 +166,37 @@ class Gunicorn:
             reply = Reply(response.status, response.headers, response.read())
         finally:
             connection.close()
-        for name, morsel in reply.cookies.items():
-            self.cookies[name] = morsel.value
+        if cookies is not None:
+            cookies.update((name, morsel.value) for name, morsel in reply.cookies.items())
         return reply
+
+
+def csrf_token_in(html):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def create_staff_member(env, username, password):
+    """A superuser with an authenticator app; returns the app's secret key."""
+    email = f"{username}@clinic.test"
+    manage(
+        {**env, "DJANGO_SUPERUSER_PASSWORD": password},
+        "createsuperuser", "--noinput", "--username", username, "--email", email,
+    )  # fmt: skip
+    output = manage(env, "enrol_totp", username, "--no-qr").stdout
+    return b32decode(re.search(r"type in this key:\s+([A-Z2-7]+)", output).group(1))
+
+
+def sign_in_as_staff(server, username, password, key):
+    """Sign in through the admin's login page with password and code; returns the cookies."""
+    cookies = {}
+    login = f"/{server.env.get('ADMIN_URL', 'admin/')}login/"
+    page = server.request("GET", login, cookies=cookies)
+    form = {
+        "csrfmiddlewaretoken": csrf_token_in(page.text),
+        "username": username,
+        "password": password,
+        "otp_token": f"{totp(key):06d}",
+    }
+    reply = server.request("POST", login, form=form, cookies=cookies)
+    assert reply.status == 302, reply.text
+    return cookies
