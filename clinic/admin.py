@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms import TextInput
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
@@ -26,6 +27,10 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Django sets the username's max_length after the field is built, so it is never
+        # checked; an overlong name would reach the lockout records and fail to be stored.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
         token = self.fields["otp_token"]
         token.label = _("Code from your authenticator app")
         token.widget = TextInput(
