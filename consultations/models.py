@@ -1,8 +1,11 @@
+import phonenumbers
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .fields import EncryptedTextField
 
 
 class ConsultationRequestQuerySet(models.QuerySet):
@@ -48,7 +51,7 @@ class ConsultationRequest(models.Model):
     email = models.EmailField(_("email"), blank=True)
     best_times = models.JSONField(_("best times to call"), default=list, blank=True)
     voicemail_ok = models.BooleanField(_("voicemail allowed"))
-    note = models.TextField(_("note"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True, help_text=_("Encrypted in the database."))
     heard_about = models.CharField(
         _("heard about us"), max_length=20, choices=HeardAbout.choices, blank=True
     )
@@ -100,6 +103,20 @@ class ConsultationRequest(models.Model):
 
     def __str__(self):
         return f"Request #{self.pk}"
+
+    @property
+    def phone_national(self):
+        """The phone number as people write it: (651) 555-0123 in the US, +44 ... abroad."""
+        try:
+            number = phonenumbers.parse(self.phone)
+        except phonenumbers.NumberParseException:
+            return self.phone  # empty after purging, or not E.164: show what is stored
+        number_format = (
+            phonenumbers.PhoneNumberFormat.NATIONAL
+            if number.country_code == 1
+            else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+        return phonenumbers.format_number(number, number_format)
 
     def get_admin_url(self):
         return reverse("admin:consultations_consultationrequest_change", args=[self.pk])

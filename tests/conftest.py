@@ -59,3 +59,18 @@ def staff_client_for(db):
 def admin_client(admin_user, staff_client_for):
     """pytest-django's admin_client, with the second factor the admin requires."""
     return staff_client_for(admin_user)
+
+
+@pytest.fixture
+def consultation_data():
+    """A complete, valid consultation form submission, as a browser posts it."""
+    return {
+        "name": "Jordan Rivera",
+        "phone": "(651) 555-0123",
+        "email": "jordan@example.com",
+        "best_times": ["morning", "evening"],
+        "voicemail_ok": "no",
+        "note": "Please ask for Jordan.",
+        "heard_about": "clinician",
+        "consent": "on",
+    }

@@ -18,6 +18,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
+from cryptography.fernet import Fernet
 from django_otp.oath import totp
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -44,6 +45,12 @@ def production_env(workdir, database_url, **extra):
             "STATIC_ROOT": str(workdir / "staticfiles"),
             "HOST": "127.0.0.1",
             "WEB_CONCURRENCY": "2",
+            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "SITE_URL": f"https://{PUBLIC_HOST}",
+            # Staff emails are sent by the task worker, which these tests do not run.
+            "EMAIL_URL": "smtp://127.0.0.1:25",
+            "DEFAULT_FROM_EMAIL": f"website@{PUBLIC_HOST}",
+            "CONSULTATION_NOTIFY_EMAILS": "intake@clinic.test",
             "PYTHONDONTWRITEBYTECODE": "1",
         }
     )
