@@ -5,6 +5,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from faq.models import Category, Question
 
+from .production import Gunicorn, manage, production_env
+
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
@@ -74,3 +76,18 @@ def consultation_data():
         "heard_about": "clinician",
         "consent": "on",
     }
+
+
+@pytest.fixture(scope="session")
+def production_site(tmp_path_factory):
+    """The site as the container runs it: collectstatic, migrate, gunicorn with gunicorn.conf.py
+    on a loopback port, production settings, its own SQLite database. Stopped after the run."""
+    workdir = tmp_path_factory.mktemp("container")
+    env = production_env(workdir, f"sqlite:///{workdir / 'db.sqlite3'}")
+    manage(env, "collectstatic", "--noinput")
+    manage(env, "migrate", "--noinput")
+    server = Gunicorn(env, workdir / "logs").start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -7,21 +7,12 @@ import sys
 
 import pytest
 
-from .production import BASE_DIR, PUBLIC_HOST, Gunicorn, free_port, manage, production_env
+from .production import BASE_DIR, PUBLIC_HOST, free_port, manage
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The production build served by gunicorn with its own SQLite database."""
-    workdir = tmp_path_factory.mktemp("container")
-    env = production_env(workdir, f"sqlite:///{workdir / 'db.sqlite3'}")
-    manage(env, "collectstatic", "--noinput")
-    manage(env, "migrate", "--noinput")
-    server = Gunicorn(env, workdir / "logs").start()
-    try:
-        yield server
-    finally:
-        server.stop()
+@pytest.fixture
+def site(production_site):
+    return production_site
 
 
 def test_collectstatic_builds_hashed_compressed_files(site):

@@ -3,10 +3,19 @@
 import json
 import time
 
+import psycopg2
 import pytest
 
 from .private_postgres import PrivatePostgres
-from .production import Gunicorn, create_staff_member, manage, production_env, sign_in_as_staff
+from .production import (
+    Gunicorn,
+    create_staff_member,
+    csrf_token_in,
+    manage,
+    production_env,
+    sign_in_as_staff,
+)
+from .typed_form import PERSONAL_FRAGMENTS, TYPED, assert_form_holds
 
 PHONE_LINK = 'href="tel:+19522603550"'
 
@@ -80,3 +89,45 @@ def test_site_answers_during_an_outage_and_recovers_by_itself(site, database):
     assert site.request("GET", "/faq/").status == 200
     assert site.request("GET", "/admin/", cookies=staff_cookies).status == 200
     assert "Database unavailable for GET /faq/: OperationalError" in site.access_and_error_log
+
+
+def stored_requests(database):
+    with psycopg2.connect(database.url) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM consultations_consultationrequest")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_form_sent_during_an_outage_comes_back_filled_in(site, database):
+    """The patient gets HTTP 503, their form with everything typed, and the phone number; once the
+    database is back, sending the same form stores exactly one request."""
+    patient = {}
+    form_page = site.request("GET", "/consultation/", cookies=patient)
+    assert form_page.status == 200
+    posted = {**TYPED, "csrfmiddlewaretoken": csrf_token_in(form_page.text)}
+
+    database.stop()
+    try:
+        wait_for_health(site, 503)
+        reply = site.request("POST", "/consultation/", form=posted, cookies=patient)
+        assert reply.status == 503
+        assert "Everything you typed is still below" in reply.text
+        assert "call us at (952) 260-3550" in reply.text
+        assert PHONE_LINK in reply.text
+        assert_form_holds(reply.text)
+        assert "no-store" in reply.headers["Cache-Control"]
+        # The form can still be opened while the database is away.
+        assert site.request("GET", "/consultation/", cookies=patient).status == 200
+    finally:
+        database.start()
+
+    wait_for_health(site, 200)
+    posted["csrfmiddlewaretoken"] = csrf_token_in(reply.text)
+    sent = site.request("POST", "/consultation/", form=posted, cookies=patient)
+    assert sent.status == 302
+    assert sent.headers["Location"] == "/consultation/thanks/"
+    assert stored_requests(database) == [TYPED["name"]]
+
+    log = site.access_and_error_log
+    assert "Database unavailable for POST /consultation/" in log
+    for fragment in PERSONAL_FRAGMENTS:
+        assert fragment not in log

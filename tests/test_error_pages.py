@@ -78,14 +78,6 @@ def test_lockout_page_is_branded(client, django_user_model):
     assert_branded(response, 429, "Sign-in paused")
 
 
-def test_generic_429_template(rf):
-    """The shared 429 template (used for per-client limits) gives the phone number."""
-    from django.shortcuts import render
-
-    response = render(rf.get("/"), "429.html", status=429)
-    assert_branded(response, 429, "Too many requests")
-
-
 def test_503_template(rf):
     """The 503 page for a database outage gives the phone number."""
     from django.shortcuts import render
