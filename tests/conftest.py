@@ -5,7 +5,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from faq.models import Category, Question
 
-from .production import Gunicorn, manage, production_env
+from .production import Gunicorn, dockerfile_build_env, manage, production_env
 
 
 @pytest.fixture(autouse=True)
@@ -84,7 +84,9 @@ def production_site(tmp_path_factory):
     on a loopback port, production settings, its own SQLite database. Stopped after the run."""
     workdir = tmp_path_factory.mktemp("container")
     env = production_env(workdir, f"sqlite:///{workdir / 'db.sqlite3'}")
-    manage(env, "collectstatic", "--noinput")
+    # collectstatic runs exactly as the image build does, with the Dockerfile's throwaway settings.
+    build_env = {k: env[k] for k in ("PATH", "LANG", "HOME", "STATIC_ROOT") if k in env}
+    manage({**build_env, **dockerfile_build_env()}, "collectstatic", "--noinput")
     manage(env, "migrate", "--noinput")
     server = Gunicorn(env, workdir / "logs").start()
     try:

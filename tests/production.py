@@ -58,6 +58,14 @@ def production_env(workdir, database_url, **extra):
     return env
 
 
+def dockerfile_build_env():
+    """The variables the Dockerfile sets for its collectstatic step, read from the Dockerfile."""
+    dockerfile = (BASE_DIR / "Dockerfile").read_text().replace("\\\n", " ")
+    step = next(line for line in dockerfile.splitlines() if "collectstatic" in line)
+    command = step.removeprefix("RUN").split("python manage.py collectstatic")[0]
+    return dict(word.split("=", 1) for word in command.split())
+
+
 def manage(env, *args, timeout=180):
     """Run a management command with the given environment; fail loudly with its output."""
     result = subprocess.run(
