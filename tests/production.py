@@ -23,6 +23,7 @@ from django_otp.oath import totp
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PUBLIC_HOST = "clinic.example.org"
+ADMIN_URL = "staff-area-7c1e/"
 
 
 def free_port():
@@ -43,6 +44,7 @@ def production_env(workdir, database_url, **extra):
             "CSRF_TRUSTED_ORIGINS": f"https://{PUBLIC_HOST}",
             "DATABASE_URL": database_url,
             "STATIC_ROOT": str(workdir / "staticfiles"),
+            "ADMIN_URL": ADMIN_URL,
             "HOST": "127.0.0.1",
             "WEB_CONCURRENCY": "2",
             "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
@@ -204,7 +206,7 @@ def create_staff_member(env, username, password):
 def sign_in_as_staff(server, username, password, key):
     """Sign in through the admin's login page with password and code; returns the cookies."""
     cookies = {}
-    login = f"/{server.env.get('ADMIN_URL', 'admin/')}login/"
+    login = f"/{server.env['ADMIN_URL']}login/"
     page = server.request("GET", login, cookies=cookies)
     form = {
         "csrfmiddlewaretoken": csrf_token_in(page.text),

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from .production import BASE_DIR, PUBLIC_HOST, free_port, manage
+from .production import ADMIN_URL, BASE_DIR, PUBLIC_HOST, free_port, manage
 
 
 @pytest.fixture
@@ -108,3 +108,11 @@ def test_access_log_leaves_out_query_strings_and_addresses(site):
     assert "insomniaword" not in site.access_and_error_log
     assert "elsewhere.example" not in site.access_and_error_log
     assert all("127.0.0.1" not in line for line in access_lines)
+
+
+def test_admin_lives_only_at_admin_url(site):
+    """With ADMIN_URL set, the admin answers there and /admin/ is an ordinary 404."""
+    assert site.request("GET", "/admin/").status == 404
+    reply = site.request("GET", f"/{ADMIN_URL}")
+    assert reply.status == 302
+    assert reply.headers["Location"] == f"/{ADMIN_URL}login/?next=/{ADMIN_URL}"

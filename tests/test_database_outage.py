@@ -8,6 +8,7 @@ import pytest
 
 from .private_postgres import PrivatePostgres
 from .production import (
+    ADMIN_URL,
     Gunicorn,
     create_staff_member,
     csrf_token_in,
@@ -18,6 +19,7 @@ from .production import (
 from .typed_form import PERSONAL_FRAGMENTS, TYPED, assert_form_holds
 
 PHONE_LINK = 'href="tel:+19522603550"'
+ADMIN = f"/{ADMIN_URL}"
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +60,7 @@ def test_site_answers_during_an_outage_and_recovers_by_itself(site, database):
     password = "a long staff password 2026"
     key = create_staff_member(site.env, "intake", password)
     staff_cookies = sign_in_as_staff(site, "intake", password, key)
-    assert site.request("GET", "/admin/", cookies=staff_cookies).status == 200
+    assert site.request("GET", ADMIN, cookies=staff_cookies).status == 200
     assert site.request("GET", "/faq/").status == 200
 
     database.stop()
@@ -79,7 +81,7 @@ def test_site_answers_during_an_outage_and_recovers_by_itself(site, database):
         assert site.request("GET", "/").status == 200
 
         # Staff, whose every request touches their session in the database, get the same page.
-        admin = site.request("GET", "/admin/", cookies=staff_cookies)
+        admin = site.request("GET", ADMIN, cookies=staff_cookies)
         assert admin.status == 503
         assert "We are briefly unavailable" in admin.text
     finally:
@@ -87,7 +89,7 @@ def test_site_answers_during_an_outage_and_recovers_by_itself(site, database):
 
     assert wait_for_health(site, 200).status == 200
     assert site.request("GET", "/faq/").status == 200
-    assert site.request("GET", "/admin/", cookies=staff_cookies).status == 200
+    assert site.request("GET", ADMIN, cookies=staff_cookies).status == 200
     assert "Database unavailable for GET /faq/: OperationalError" in site.access_and_error_log
 
 
