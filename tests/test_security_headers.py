@@ -161,23 +161,29 @@ def test_health_check_is_exempt_from_the_https_redirect(settings, client):
 
 
 @pytest.mark.parametrize(
-    ("url_name", "needs_question"),
+    ("url_name", "needs"),
     [
-        ("admin:index", False),
-        ("admin:faq_question_changelist", False),
-        ("admin:faq_question_add", False),
-        ("admin:faq_question_change", True),
-        ("admin:faq_category_changelist", False),
-        ("admin:auth_user_changelist", False),
-        ("admin:auth_user_add", False),
-        ("admin:otp_totp_totpdevice_changelist", False),
-        ("admin:axes_accessattempt_changelist", False),
-        ("admin:password_change", False),
+        ("admin:index", None),
+        ("admin:faq_question_changelist", None),
+        ("admin:faq_question_add", None),
+        ("admin:faq_question_change", "question"),
+        ("admin:faq_category_changelist", None),
+        ("admin:consultations_consultationrequest_changelist", None),
+        ("admin:consultations_consultationrequest_change", "consultation"),
+        ("admin:consultations_auditentry_changelist", None),
+        ("admin:auth_user_changelist", None),
+        ("admin:auth_user_add", None),
+        ("admin:otp_totp_totpdevice_changelist", None),
+        ("admin:axes_accessattempt_changelist", None),
+        ("admin:password_change", None),
     ],
 )
-def test_admin_works_under_the_policy(admin_client, make_question, url_name, needs_question):
+def test_admin_works_under_the_policy(
+    admin_client, make_question, make_consultation, url_name, needs
+):
     """Admin pages load with the strict CSP and use nothing it would block."""
-    args = [make_question().pk] if needs_question else []
+    makers = {"question": make_question, "consultation": make_consultation}
+    args = [makers[needs]().pk] if needs else []
     response = admin_client.get(reverse(url_name, args=args), secure=True)
     assert response.status_code == 200
     assert_security_headers(response.headers)
