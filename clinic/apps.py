@@ -7,6 +7,9 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinic site"
     default = True
 
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deployment checks)
+
 
 class ClinicAdminConfig(admin_apps.AdminConfig):
     """Django's admin, served by the two-factor admin site."""

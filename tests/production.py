@@ -45,6 +45,8 @@ def production_env(workdir, database_url, **extra):
             "DATABASE_URL": database_url,
             "STATIC_ROOT": str(workdir / "staticfiles"),
             "ADMIN_URL": ADMIN_URL,
+            # The tests play the TLS-terminating proxy, from loopback.
+            "FORWARDED_ALLOW_IPS": "127.0.0.1",
             "HOST": "127.0.0.1",
             "WEB_CONCURRENCY": "2",
             "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),

@@ -116,3 +116,18 @@ def test_admin_lives_only_at_admin_url(site):
     reply = site.request("GET", f"/{ADMIN_URL}")
     assert reply.status == 302
     assert reply.headers["Location"] == f"/{ADMIN_URL}login/?next=/{ADMIN_URL}"
+
+
+def test_deploy_check_warns_when_the_proxy_is_not_trusted(site):
+    """Without FORWARDED_ALLOW_IPS the deployment check says HTTPS redirects would never end."""
+    env = {name: value for name, value in site.env.items() if name != "FORWARDED_ALLOW_IPS"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "clinic.W001" in result.stderr
