@@ -225,6 +225,8 @@ AXES_CLIENT_IP_CALLABLE = "consultations.views.client_address"
 
 # Two-factor login (django-otp): the issuer name authenticator apps show beside the code.
 OTP_TOTP_ISSUER = CLINIC["name"]
+# Device keys are never shown in the admin; a device is set up with `manage.py enrol_totp`.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Content Security Policy, enforced by Django's own middleware. Everything is denied unless named
 # here; no inline script or style anywhere, the admin's included.

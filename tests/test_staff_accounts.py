@@ -190,3 +190,14 @@ def test_enrol_totp_unknown_user():
 def test_admin_client_fixture_is_verified(admin_client):
     """The shared admin_client fixture passes the two-factor admin."""
     assert admin_client.get(ADMIN).status_code == 200
+
+
+def test_admin_never_shows_a_device_key(admin_client, device):
+    """Even a superuser cannot read an authenticator key or its QR code in the admin."""
+    from django.urls import reverse
+
+    page = admin_client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert device.key not in html
+    assert "otpauth://" not in html
