@@ -92,3 +92,10 @@ def test_starter_content_is_loaded_by_migrate():
     assert Category.objects.count() >= 3
     assert Question.objects.published().count() >= 8
     assert all(q.answer_html.startswith("<") for q in Question.objects.all())
+
+
+def test_search_matches_every_word_not_the_exact_phrase(category, make_question):
+    """ "quokka therapy" finds a question with both words apart, on every database."""
+    both = make_question(question="Can a quokka join?", answer="Only in group therapy.")
+    make_question(question="Quokka only?", answer="No other word.")
+    assert list(Question.objects.search("quokka therapy")) == [both]
