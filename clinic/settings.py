@@ -246,8 +246,8 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
-# Logs go to stdout and never carry what a patient typed: error reports leave out every
-# submitted value and every local variable.
+# Error reports (mailed to ADMINS, or shown when DEBUG is on) never carry what a patient typed:
+# they leave out every submitted value and every local variable.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "clinic.security.PersonalDataExceptionReporterFilter"
 
 # Email from EMAIL_URL (smtp://host:25, smtp+tls://user:password@host:587, smtp+ssl://...:465);
@@ -318,6 +318,7 @@ except ValueError as exc:
         "bytes). Generate one as README.md shows."
     ) from exc
 
+# Logs go to stdout, where the container platform collects them.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
