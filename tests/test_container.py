@@ -131,3 +131,20 @@ def test_deploy_check_warns_when_the_proxy_is_not_trusted(site):
     )
     assert result.returncode == 1
     assert "clinic.W001" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("allowed_hosts", "expected"),
+    [
+        ("clinic.example.org,www.clinic.example.org", "clinic.example.org"),
+        (".clinic.example.org", "clinic.example.org"),
+        ("*", "localhost"),
+        ("", "localhost"),
+    ],
+)
+def test_healthcheck_names_a_host_django_serves(monkeypatch, allowed_hosts, expected):
+    """The HEALTHCHECK sends a Host header from ALLOWED_HOSTS, so Django does not refuse it."""
+    from clinic.healthcheck import health_host
+
+    monkeypatch.setenv("ALLOWED_HOSTS", allowed_hosts)
+    assert health_host() == expected
