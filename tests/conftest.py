@@ -1,6 +1,7 @@
 import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from faq.models import Category, Question
@@ -55,6 +56,23 @@ def staff_client_for(db):
         return client
 
     return log_in
+
+
+@pytest.fixture
+def authenticator_code(db):
+    """`authenticator_code(user)`: the 6-digit code the user's authenticator app shows now, for
+    tests that sign in through the login page. Sets up a device if the user has none.
+
+    A code is accepted once: a second sign-in by the same user needs the next 30-second code.
+    """
+
+    def code_for(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test authenticator")
+        return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+    return code_for
 
 
 @pytest.fixture

@@ -57,6 +57,14 @@ def test_password_and_code_open_the_admin(client, device):
     assert client.get(ADMIN).status_code == 200
 
 
+def test_authenticator_code_fixture_signs_in(client, staff_user, authenticator_code):
+    """The shared fixture gives a code the login page accepts."""
+    response = sign_in(client, code=authenticator_code(staff_user))
+    assert response.status_code == 302
+    assert response["Location"] == ADMIN
+    assert client.get(ADMIN).status_code == 200
+
+
 def test_password_alone_does_not_get_in(client, device):
     """Without the code the login form comes back asking for it, and the admin stays shut."""
     response = sign_in(client)
