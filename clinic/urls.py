@@ -6,9 +6,12 @@ from django.views.generic import TemplateView
 
 from faq.sitemaps import QuestionSitemap, StaticPagesSitemap
 
+from . import views
+
 sitemaps = {"pages": StaticPagesSitemap, "questions": QuestionSitemap}
 
 urlpatterns = [
+    path("healthz/", views.healthz, name="healthz"),
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path(
@@ -27,6 +30,6 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
-admin.site.site_header = f"{settings.CLINIC['name']} — staff"
-admin.site.site_title = "Clinic staff"
-admin.site.index_title = "Clinic administration"
+handler400 = "clinic.views.bad_request"
+handler403 = "clinic.views.permission_denied"
+handler500 = "clinic.views.server_error"
