@@ -441,27 +441,27 @@ def count_queries(pages, cookie, post_body):
     return counts
 
 
-def django_cpu_ms(pages, cookie, post_body, repeat=40, cold=False):
+def django_cpu_ms(pages, cookie, post_body, repeat=60, cold=False):
     """CPU time Django spends per request in this process (median), database server excluded.
 
-    Unlike requests/s, CPU time barely moves when other programs compete for the cores. With
-    cold=True the cache is emptied before each request: the cost of a page nobody asked for yet.
+    Unlike requests/s, CPU time moves little when other programs compete for the cores, and the
+    pages take turns so that whatever does disturb it disturbs them alike. With cold=True the
+    cache is emptied before each request: the cost of a page nobody asked for yet.
     """
     from django.core.cache import cache
 
-    times = {}
+    clients = {page["key"]: test_client(page, cookie) for page in pages}
+    samples = {page["key"]: [] for page in pages}
     for page in pages:
-        client = test_client(page, cookie)
-        send(client, page, post_body)
-        samples = []
-        for _ in range(repeat):
+        send(clients[page["key"]], page, post_body)
+    for _ in range(repeat):
+        for page in pages:
             if cold:
                 cache.clear()
             started = time.process_time()
-            send(client, page, post_body)
-            samples.append((time.process_time() - started) * 1000)
-        times[page["key"]] = statistics.median(samples)
-    return times
+            send(clients[page["key"]], page, post_body)
+            samples[page["key"]].append((time.process_time() - started) * 1000)
+    return {key: statistics.median(values) for key, values in samples.items()}
 
 
 def vary_body(body, number):
