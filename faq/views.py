@@ -64,9 +64,9 @@ def shared_page_cache(view):
     """Serve shared FAQ pages from the cache, per content version, usually with no query at all.
 
     An edit changes the content version: this process shows it on its next request, every other
-    process and server within RECENT_VERSION_SECONDS (one second).
-    Repeated searches are served from the cache too (the cache holds a bounded number of
-    entries); signed-in staff and visitors with messages always get a fresh page.
+    process and server within RECENT_VERSION_SECONDS (one second). Repeated searches are cached
+    too (the cache holds a bounded number of entries). Signed-in staff and visitors with
+    messages always get a freshly rendered page.
     """
 
     @wraps(view)
