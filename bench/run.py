@@ -426,8 +426,12 @@ def send(client, page, post_body):
     return response
 
 
-def count_queries(pages, cookie, post_body):
-    """Database queries per request for each page, from Django's test client (second request)."""
+def count_queries(pages, cookie, post_body, cold=False):
+    """Database queries per request for each page, from Django's test client (second request).
+
+    With cold=True the cache is emptied first: the queries of a page rendered afresh.
+    """
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -435,6 +439,8 @@ def count_queries(pages, cookie, post_body):
     for page in pages:
         client = test_client(page, cookie)
         send(client, page, post_body)
+        if cold:
+            cache.clear()
         with CaptureQueriesContext(connection) as queries:
             send(client, page, post_body)
         counts[page["key"]] = len(queries)
@@ -629,13 +635,15 @@ def measure(port, server):
         measured = [page for page in pages if not page.get("skipped")]
         get_pages = [page for page in measured if page["method"] == "GET"]
         post_pages = [page for page in measured if page["method"] == "POST"]
+        cached_pages = [page for page in get_pages if page.get("cached")]
         small = count_queries(get_pages, cookie, None)
+        small_cold = count_queries(cached_pages, cookie, None, cold=True)
         if form:
             small.update(count_queries(post_pages, cookie, form["body"]))
         seed(FULL)
         full = count_queries(get_pages, cookie, None)
+        full_cold = count_queries(cached_pages, cookie, None, cold=True)
         cpu = django_cpu_ms(get_pages, cookie, None)
-        cached_pages = [page for page in get_pages if page.get("cached")]
         cpu_cold = django_cpu_ms(cached_pages, cookie, None, repeat=10, cold=True)
         if form:
             full.update(count_queries(post_pages, cookie, form["body"]))
@@ -643,6 +651,7 @@ def measure(port, server):
         for page in measured:
             page["queries_small"] = small.get(page["key"])
             page["queries_full"] = full.get(page["key"])
+            page["queries_cold"] = (small_cold.get(page["key"]), full_cold.get(page["key"]))
             page["cpu_ms"] = cpu.get(page["key"])
             page["cpu_cold_ms"] = cpu_cold.get(page["key"])
             cookie_header = {"Cookie": f"{cookie[0]}={cookie[1]}"} if page.get("admin") else {}
@@ -731,6 +740,8 @@ def results_table(pages):
             lines.append(f"| {page['label']} | skipped: {page.get('skipped')} | | | | | | |")
             continue
         queries = f"{page.get('queries_small')} → {page.get('queries_full')}"
+        if page.get("cached"):
+            queries += " (uncached: {} → {})".format(*page["queries_cold"])
         weight = kb(page["page_bytes"]) if "page_bytes" in page else "—"
         errors = f", {load['errors']} errors" if load["errors"] else ""
         rounds = ", ".join(f"{rps:.0f}" for rps in load["rounds_rps"])
@@ -808,6 +819,10 @@ def verdicts(pages):
         f"{page['label']} ({page['queries_small']} → {page['queries_full']})"
         for page in pages
         if page.get("load") and page["queries_small"] != page["queries_full"]
+    ] + [
+        "{} uncached ({} → {})".format(page["label"], *page["queries_cold"])
+        for page in pages
+        if page.get("cached") and len(set(page["queries_cold"])) > 1
     ]
     rows.append(
         (
