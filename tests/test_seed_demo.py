@@ -52,6 +52,8 @@ def test_requests_have_varied_states_consistent_with_their_calls():
     for attempt in CallAttempt.objects.select_related("request")[:200]:
         assert attempt.called_at > attempt.request.created_at
     assert len(set(requests.values_list("created_at__date", flat=True))) > 30
+    notes = {request.note for request in requests}  # encrypted fields read back
+    assert "" in notes and len(notes) > 2
 
 
 def counts():
