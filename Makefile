@@ -55,16 +55,6 @@ superuser: $(STAMP)
 	  $(PY) manage.py createsuperuser --username "$$username" && \
 	  $(PY) manage.py enrol_totp "$$username"
 
-.PHONY: bench-deps
-bench-deps:
-	@command -v wrk >/dev/null || { echo "Installing Debian's wrk for the benchmark..."; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) || \
-	  { echo "ERROR: wrk is missing and could not be installed (apt-get install wrk)."; exit 1; }; }
-
-# Never part of `make test` or CI: it is a measurement, not a check. Needs PostgreSQL on 127.0.0.1.
-bench: $(STAMP) bench-deps
-	$(PY) -m bench.run
-
 test: $(STAMP) browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -79,3 +69,13 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+.PHONY: bench-deps
+bench-deps:
+	@command -v wrk >/dev/null || { echo "Installing Debian's wrk for the benchmark..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) || \
+	  { echo "ERROR: wrk is missing and could not be installed (apt-get install wrk)."; exit 1; }; }
+
+# Never part of `make test` or CI: it is a measurement, not a check. Needs PostgreSQL on 127.0.0.1.
+bench: $(STAMP) bench-deps
+	$(PY) -m bench.run
