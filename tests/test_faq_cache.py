@@ -4,12 +4,15 @@ import pytest
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.csp import LazyNonce
 
 from faq.models import RECENT_VERSION_KEY, Category, Question, content_version
-from faq.views import is_shared_page
+from faq.views import is_shared_page, shared_page_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +224,23 @@ def test_repeated_search_is_cached_until_the_content_changes(
     assert "2 questions found" in faq_html(client, "/faq/?q=echidna")
     question.delete()
     assert "1 question found" in faq_html(client, "/faq/?q=echidna")
+
+
+@pytest.mark.parametrize("private", ["csrf token", "csp nonce"])
+def test_a_page_carrying_a_token_or_nonce_is_never_shared(rf, private):
+    """A page that used this request's CSRF token or CSP nonce is rendered for each visitor."""
+    renders = []
+
+    @shared_page_cache
+    def view(request):
+        renders.append(request)
+        secret = get_token(request) if private == "csrf token" else str(request._csp_nonce)
+        return HttpResponse(secret)
+
+    bodies = set()
+    for _ in range(2):
+        request = rf.get("/faq/")
+        request._csp_nonce = LazyNonce()
+        bodies.add(view(request).content)
+    assert len(renders) == 2
+    assert len(bodies) == 2
