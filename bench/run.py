@@ -16,6 +16,7 @@ import http.client
 import json
 import os
 import platform
+import runpy
 import secrets
 import shutil
 import signal
@@ -482,6 +483,20 @@ def vary_body(body, number):
     )
 
 
+def gunicorn_workers():
+    """How the server runs, as gunicorn_command() starts it."""
+    config = BASE_DIR / "gunicorn.conf.py"
+    if not config.is_file():
+        return f"{2 * (os.cpu_count() or 1) + 1} sync workers (no gunicorn.conf.py)"
+    settings = runpy.run_path(str(config))
+    workers = settings.get("workers", 1)
+    kind = settings.get("worker_class", "sync")
+    threads = settings.get("threads", 1)
+    return f"gunicorn.conf.py: {workers} {kind} workers" + (
+        f" x {threads} threads" if threads > 1 else ""
+    )
+
+
 def load_average():
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
@@ -533,7 +548,7 @@ def machine_facts(busy_before):
         "os": platform.platform(),
         "python": platform.python_version(),
         "django": django.get_version(),
-        "gunicorn": f"{gunicorn.__version__}: " + " ".join(gunicorn_command(0)[2:-2]),
+        "gunicorn": f"{gunicorn.__version__}, {gunicorn_workers()}",
         "postgresql": postgres,
         "psycopg2": psycopg2.__version__.split()[0],
         "wrk": wrk_version,
@@ -777,7 +792,7 @@ def verdicts(pages):
         rows.append(
             (
                 f"/faq/ ≥ {TARGET_RATIO:.0%} of the minimal view's throughput",
-                f"{ratio:.0%} (median of the rounds' ratios; "
+                f"{ratio:.1%} (median of the rounds' ratios; "
                 f"{by_key['faq']['load']['rps']:.0f} ÷ {by_key['minimal']['load']['rps']:.0f} "
                 "requests/s)",
                 verdict(ratio >= TARGET_RATIO),
@@ -786,8 +801,8 @@ def verdicts(pages):
         rows.append(
             (
                 "the same, by Django CPU per request (steadier on a busy machine)",
-                f"{cpu_ratio:.0%} ({by_key['minimal']['cpu_ms']:.2f} ms ÷ "
-                f"{by_key['faq']['cpu_ms']:.2f} ms)",
+                f"{cpu_ratio:.1%} ({by_key['minimal']['cpu_ms']:.3f} ms ÷ "
+                f"{by_key['faq']['cpu_ms']:.3f} ms)",
                 verdict(cpu_ratio >= TARGET_RATIO),
             )
         )
