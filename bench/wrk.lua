@@ -3,6 +3,9 @@
 -- BENCHL by the same number in letters), so no two submissions are identical, and each comes
 -- from its own client address.
 local body = os.getenv("BENCH_BODY")
+-- A number of its own for every wrk run, so that no run repeats an earlier run's submissions
+-- (the site takes a repeat within minutes as a double submission and stores nothing).
+local run = tonumber(os.getenv("BENCH_RUN") or "0")
 local threads = {}
 local counter = 0
 
@@ -11,8 +14,7 @@ function setup(thread)
   thread:set("thread_number", #threads)
 end
 
-local function letters(number)
-  local digits = tostring(number)
+local function letters(digits)
   return (digits:gsub("%d", function(d) return string.char(97 + tonumber(d)) end))
 end
 
@@ -21,8 +23,8 @@ function request()
     return wrk.request()
   end
   counter = counter + 1
-  local number = thread_number * 10000000 + counter
-  local text = body:gsub("BENCHN", tostring(number)):gsub("BENCHL", letters(number))
+  local number = string.format("%.0f", run * 1e9 + thread_number * 1e7 + counter)
+  local text = body:gsub("BENCHN", number):gsub("BENCHL", letters(number))
   local headers = {}
   for name, value in pairs(wrk.headers) do
     headers[name] = value
