@@ -8,7 +8,7 @@ also when something fails.
 
 Environment: BENCH_DATABASE_SERVER (default postgres://postgres@127.0.0.1:5432),
 BENCH_SECONDS (per run, default 2), BENCH_ROUNDS (default 5), BENCH_CONNECTIONS (default 16),
-BENCH_SEARCH (default "insurance").
+BENCH_SEARCH (default "insurance"), BENCH_GUNICORN_ARGS (extra gunicorn arguments, for experiments).
 """
 
 import gzip
@@ -113,7 +113,9 @@ def gunicorn_command(port):
     else:
         # No gunicorn.conf.py yet: the usual production sizing, (2 x cores) + 1 sync workers.
         command += ["--workers", str(2 * (os.cpu_count() or 1) + 1)]
-    return [*command, "--bind", f"127.0.0.1:{port}"]
+    # BENCH_GUNICORN_ARGS: extra arguments for experiments, recorded in the report.
+    extra = os.environ.get("BENCH_GUNICORN_ARGS", "").split()
+    return [*command, *extra, "--bind", f"127.0.0.1:{port}"]
 
 
 class Server:
@@ -552,7 +554,12 @@ def machine_facts(busy_before):
         "os": platform.platform(),
         "python": platform.python_version(),
         "django": django.get_version(),
-        "gunicorn": f"{gunicorn.__version__}, {gunicorn_workers()}",
+        "gunicorn": f"{gunicorn.__version__}, {gunicorn_workers()}"
+        + (
+            f", plus {os.environ['BENCH_GUNICORN_ARGS']}"
+            if os.environ.get("BENCH_GUNICORN_ARGS")
+            else ""
+        ),
         "postgresql": postgres,
         "psycopg2": psycopg2.__version__.split()[0],
         "wrk": wrk_version,
