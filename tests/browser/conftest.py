@@ -81,7 +81,6 @@ def base_url(live_server):
 def browser_context_args(browser_context_args):
     return {
         **browser_context_args,
-        "viewport": DESKTOP,
         "locale": "en-US",
         "timezone_id": settings.TIME_ZONE,
     }
@@ -98,7 +97,7 @@ def open_page(new_context, page_problems):
     context: viewport, java_script_enabled, ..."""
 
     def open_(**context_args):
-        context = new_context(**context_args)
+        context = new_context(**{"viewport": DESKTOP, **context_args})
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         context.set_default_navigation_timeout(ACTION_TIMEOUT_MS)
         page_problems.watch(context, javascript=context_args.get("java_script_enabled", True))
@@ -131,7 +130,10 @@ def pytest_runtest_call(item):
 
 @pytest.fixture
 def faq_content(transactional_db):
-    """A small, realistic set of published questions (and one draft that must never show)."""
+    """A small, realistic set of published questions (and one draft that must never show), in
+    place of the starter content."""
+    Question.objects.all().delete()
+    Category.objects.all().delete()
     about = Category.objects.create(name="About the treatment", slug="about", position=1)
     safety = Category.objects.create(name="Medication and safety", slug="safety", position=2)
     questions = {
