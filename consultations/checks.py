@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.core.checks import Warning, register
+
+
+@register(deploy=True)
+def notification_settings(app_configs, **kwargs):
+    """Staff learn about new requests only by email: say so when production cannot send it."""
+    problems = []
+    if not settings.CONSULTATION_NOTIFY_EMAILS:
+        problems.append(
+            Warning(
+                "CONSULTATION_NOTIFY_EMAILS is empty: nobody is emailed about new requests.",
+                hint="Set it to the intake staff's addresses, comma-separated.",
+                id="consultations.W001",
+            )
+        )
+    if not settings.EMAIL_URL:
+        problems.append(
+            Warning(
+                "EMAIL_URL is not set: emails go to an SMTP server on localhost:25.",
+                hint="Set EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587.",
+                id="consultations.W002",
+            )
+        )
+    if not settings.SITE_URL.startswith("https://"):
+        problems.append(
+            Warning(
+                "SITE_URL does not start with https://; links in staff emails will be wrong.",
+                hint="Set SITE_URL to the site's public address, e.g. https://clinic.example.org.",
+                id="consultations.W003",
+            )
+        )
+    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+        problems.append(
+            Warning(
+                "Tasks do not use the database backend: staff emails are sent inside the "
+                "patient's request and are not retried by a worker.",
+                hint="Unset TASKS_BACKEND and run `python manage.py db_worker` beside the site.",
+                id="consultations.W004",
+            )
+        )
+    return problems

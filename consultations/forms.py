@@ -1,0 +1,208 @@
+import json
+import unicodedata
+
+import phonenumbers
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.crypto import salted_hmac
+
+from .models import ConsultationRequest
+
+NOTE_MAX_LENGTH = 500
+NO_NUL = "Please remove the unusual invisible character from this field."
+
+
+def reject_control_characters(value):
+    """Control characters (tabs, bells, escapes...) have no place in a name or phone number.
+
+    NUL is left to Django's own validator, so it is reported once.
+    """
+    if any(char != "\x00" and unicodedata.category(char) == "Cc" for char in value):
+        raise ValidationError(
+            "Please use only letters, spaces and punctuation here.", code="control_characters"
+        )
+
+
+class PhoneNumberField(forms.CharField):
+    """A phone number as people type it, cleaned to E.164 (+16515550123). US unless it says +."""
+
+    default_error_messages = {
+        "invalid": "Enter a phone number we can call, with the area code, like (651) 555-0123.",
+        "extension": "Please give a number we can call directly, without an extension.",
+    }
+
+    def __init__(self, *, region="US", **kwargs):
+        self.region = region
+        kwargs.setdefault("max_length", 40)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        reject_control_characters(value)
+        try:
+            number = phonenumbers.parse(value, self.region)
+        except phonenumbers.NumberParseException:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not phonenumbers.is_valid_number(number):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if number.extension:
+            raise ValidationError(self.error_messages["extension"], code="extension")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class MultilineTextField(forms.CharField):
+    """Text from a textarea, line breaks as LF before the length is checked.
+
+    Browsers count a line break once against maxlength but send it as CRLF, so without this a
+    note that fits on the page could be refused here.
+    """
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
+class ConsultationRequestForm(forms.ModelForm):
+    """What a patient fills in to be called back."""
+
+    VOICEMAIL_CHOICES = [
+        ("yes", "Yes, you may leave a voicemail"),
+        ("no", "No, please don't leave a voicemail"),
+    ]
+
+    name = forms.CharField(
+        label="Your name",
+        max_length=200,
+        help_text="The name you'd like us to use when we call.",
+        validators=[reject_control_characters],
+        error_messages={
+            "required": "Enter your name, so we know who to ask for when we call.",
+            "max_length": "Please shorten your name to 200 characters or fewer.",
+            "null_characters_not_allowed": NO_NUL,
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name", "autocapitalize": "words"}),
+    )
+    phone = PhoneNumberField(
+        label="Phone number",
+        help_text="With the area code, for example (651) 555-0123.",
+        error_messages={
+            "required": "Enter the phone number we should call, with the area code.",
+            "max_length": "Enter a phone number we can call, like (651) 555-0123.",
+            "null_characters_not_allowed": NO_NUL,
+        },
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    email = forms.EmailField(
+        label="Email (optional)",
+        required=False,
+        max_length=254,
+        help_text="Only if you'd like us to be able to email you too.",
+        error_messages={
+            "invalid": "Enter an email address like name@example.com, or leave this empty.",
+            "max_length": "Enter an email address of 254 characters or fewer, or leave this empty.",
+            "null_characters_not_allowed": NO_NUL,
+        },
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}
+        ),
+    )
+    best_times = forms.MultipleChoiceField(
+        label="Best times to call you",
+        choices=ConsultationRequest.CallTime.choices,
+        help_text="Choose all that suit you. Central time, Monday to Friday.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one time of day that suits you.",
+            "invalid_choice": "Choose from the times listed.",
+            "invalid_list": "Choose from the times listed.",
+        },
+    )
+    voicemail_ok = forms.TypedChoiceField(
+        label="May we leave a voicemail at this number?",
+        choices=VOICEMAIL_CHOICES,
+        coerce=lambda value: value == "yes",
+        help_text="The message would only give our clinic's name and ask you to call back.",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Tell us whether we may leave a voicemail: choose yes or no.",
+            "invalid_choice": "Choose yes or no.",
+        },
+    )
+    note = MultilineTextField(
+        label="Anything that helps us call you (optional)",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        help_text=(
+            f"Up to {NOTE_MAX_LENGTH} characters, for example “please ask for Sam” or “I’m free "
+            "after 3 on Tuesdays”. Please don’t write about your health or history here: "
+            "we’ll talk about that on the phone."
+        ),
+        error_messages={
+            "max_length": (
+                f"Please shorten your note to {NOTE_MAX_LENGTH} characters or fewer "
+                "(it has %(show_value)d)."
+            ),
+            "null_characters_not_allowed": NO_NUL,
+        },
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    heard_about = forms.ChoiceField(
+        label="How did you hear about us? (optional)",
+        required=False,
+        choices=[("", "Choose one, or leave this")] + ConsultationRequest.HeardAbout.choices,
+        error_messages={"invalid_choice": "Choose one of the options listed, or leave this."},
+    )
+    consent = forms.BooleanField(
+        label="I am 18 or older, and I agree to be called at this number.",
+        error_messages={
+            "required": "Please confirm that you are 18 or older and agree to be called.",
+        },
+    )
+    # A honeypot: hidden from people (see the template), filled by bots that fill everything.
+    subject = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    field_order = [
+        "name",
+        "phone",
+        "email",
+        "best_times",
+        "voicemail_ok",
+        "note",
+        "heard_about",
+        "consent",
+    ]
+
+    class Meta:
+        model = ConsultationRequest
+        fields = ["name", "phone", "email", "best_times", "voicemail_ok", "note", "heard_about"]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def patient_fields(self):
+        """Every field but the honeypot, which the template renders out of sight."""
+        return [field for field in self if field.name != "subject"]
+
+    def is_bot(self):
+        """True when the honeypot field holds anything: a person never sees it."""
+        return bool(self.data.get(self.add_prefix("subject"), "").strip())
+
+    def clean_best_times(self):
+        # Keep the order the form shows them in, whatever order the browser sent.
+        chosen = set(self.cleaned_data["best_times"])
+        return [value for value, _label in ConsultationRequest.CallTime.choices if value in chosen]
+
+    def fingerprint(self):
+        """A keyed hash of what was submitted, equal for an identical resubmission."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False)
+        return salted_hmac(
+            "consultations.submission", canonical, secret=settings.SECRET_KEY, algorithm="sha256"
+        ).hexdigest()
