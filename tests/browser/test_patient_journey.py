@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from consultations.models import ConsultationRequest
+
 from .support import SIZES, assert_fits_width
 
 pytestmark = pytest.mark.browser
@@ -68,11 +70,185 @@ def read_the_faq(page, faq_content):
     expect(page.locator("details.faq-item")).to_have_count(3)
 
 
+NAME = "Zoë O'Brien-Nguyễn"
+NOTE = "Please ask for Zoë. I'm free after 3 on Tuesdays."
+
+
+def expect_errors_kept_and_announced(page, *, javascript=True):
+    """The form came back with a summary, a message by each wrong field, and the typed values."""
+    expect(page).to_have_title(re.compile(r"^Please check your answers"))
+    summary = page.locator("#error-summary")
+    expect(summary).to_have_attribute("role", "alert")
+    expect(summary.get_by_role("heading")).to_have_text("Please check 4 answers")
+    expect(summary.get_by_role("link")).to_have_text(
+        [
+            "Enter a phone number we can call, with the area code, like (651) 555-0123.",
+            "Choose at least one time of day that suits you.",
+            "Tell us whether we may leave a voicemail: choose yes or no.",
+            "Please confirm that you are 18 or older and agree to be called.",
+        ]
+    )
+    if javascript:
+        expect(summary).to_be_focused()
+    phone = page.get_by_label("Phone number")
+    expect(phone).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_phone_error")).to_have_text(
+        "Error: Enter a phone number we can call, with the area code, like (651) 555-0123."
+    )
+    expect(page.get_by_label("Your name")).to_have_value(NAME)
+    expect(phone).to_have_value("555 0123")
+    expect(page.get_by_label("Email (optional)")).to_have_value("zoe@example.com")
+    expect(page.get_by_label("Anything that helps us call you (optional)")).to_have_value(NOTE)
+    expect(page.get_by_label("How did you hear about us? (optional)")).to_have_value("clinician")
+    assert ConsultationRequest.objects.count() == 0
+
+
+def fill_with_mistakes(page):
+    """A name in several scripts, a phone number without its area code, three answers left out."""
+    page.get_by_label("Your name").fill(NAME)
+    page.get_by_label("Phone number").fill("555 0123")
+    page.get_by_label("Email (optional)").fill("zoe@example.com")
+    page.get_by_label("Anything that helps us call you (optional)").fill(NOTE)
+    page.get_by_label("How did you hear about us? (optional)").select_option("clinician")
+    page.get_by_role("button", name="Ask us to call me").click()
+
+
+def correct_and_send(page):
+    page.get_by_label("Phone number").fill("(651) 555-0123")
+    page.get_by_label("Morning (8–11 am)").check()
+    page.get_by_label("Evening (5–7 pm)").check()
+    page.get_by_label("No, please don't leave a voicemail").check()
+    page.get_by_label("I am 18 or older, and I agree to be called at this number.").check()
+    page.get_by_role("button", name="Ask us to call me").click()
+
+
+def expect_thanks_and_one_stored_request(page):
+    expect(page).to_have_url(re.compile(r"/consultation/thanks/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you. We'll call you.")
+    expect(page.get_by_role("main")).to_contain_text("(952) 260-3550")
+    expect(page.get_by_role("main")).not_to_contain_text("Zoë")
+    expect(page.get_by_role("main")).not_to_contain_text("555-0123")
+    request = ConsultationRequest.objects.get()
+    assert request.name == NAME
+    assert request.phone == "+16515550123"
+    assert request.email == "zoe@example.com"
+    assert request.best_times == ["morning", "evening"]
+    assert request.voicemail_ok is False
+    assert request.note == NOTE
+    assert request.heard_about == "clinician"
+    assert request.status == ConsultationRequest.Status.NEW
+
+
 @pytest.mark.parametrize("size", SIZES)
-def test_patient_reads_the_faq(open_page, faq_content, size):
-    """Home, FAQ, a question opened from its link, and search work at phone and desktop size."""
+def test_patient_reads_the_faq_and_asks_for_a_call(open_page, faq_content, size):
+    """Home, FAQ, a question opened from its link, search, then the consultation form: first
+    with mistakes, then right, at phone and desktop size."""
     page = open_page(**SIZES[size])
     read_the_faq(page, faq_content)
+
+    page.get_by_role("link", name="Ask us to call you").click()
+    expect(page).to_have_url(re.compile(r"/consultation/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ask us to call you")
+    expect(page.get_by_text("This form is not for emergencies.")).to_be_visible()
+    expect(page.get_by_label("Leave this field empty")).not_to_be_in_viewport()
+    assert_fits_width(page)
+
+    fill_with_mistakes(page)
+    expect_errors_kept_and_announced(page)
+    assert_fits_width(page)
+    # Each message in the summary leads to its field.
+    page.locator("#error-summary").get_by_role("link").first.click()
+    expect(page.get_by_label("Phone number")).to_be_focused()
+
+    correct_and_send(page)
+    expect_thanks_and_one_stored_request(page)
+    assert_fits_width(page)
+
+
+def test_consultation_form_with_javascript_off(open_page):
+    """Without JavaScript the form still reports mistakes, keeps every value and sends."""
+    page = open_page(java_script_enabled=False, **SIZES["phone"])
+    page.goto("/consultation/")
+    fill_with_mistakes(page)
+    expect_errors_kept_and_announced(page, javascript=False)
+    expect(page.locator("#id_note_counter")).to_be_hidden()
+    correct_and_send(page)
+    expect_thanks_and_one_stored_request(page)
+
+
+def tab_to(page, selector, limit=40):
+    """Press Tab until the element matching ``selector`` has focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(selector) => document.activeElement.matches(selector)", selector):
+            return
+    raise AssertionError(f"{selector} never got focus in {limit} presses of Tab")
+
+
+def focused_id(page):
+    return page.evaluate("() => document.activeElement.id")
+
+
+def test_consultation_form_with_the_keyboard_alone(page):
+    """Skip link, every field in order (the hidden trap field never), the error summary and its
+    links, and sending: all without a pointer."""
+    page.goto("/consultation/")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    tab_to(page, "#id_name")
+
+    order = ["id_name", "id_phone", "id_email", "id_best_times_0", "id_best_times_1"]
+    order += ["id_best_times_2", "id_best_times_3", "id_voicemail_ok_0", "id_note"]
+    order += ["id_heard_about", "id_consent"]
+    for expected in order[1:]:
+        page.keyboard.press("Tab")
+        assert focused_id(page) == expected
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Ask us to call me")).to_be_focused()
+
+    # Send it empty: the summary takes focus and its first link leads to the name field.
+    page.keyboard.press("Enter")
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("#error-summary").get_by_role("heading")).to_have_text(
+        "Please check 5 answers"
+    )
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Your name")).to_be_focused()
+
+    page.keyboard.type(NAME)
+    page.keyboard.press("Tab")
+    page.keyboard.type("651.555.0123")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # no email
+    page.keyboard.press("Space")  # morning
+    tab_to(page, "#id_best_times_3")
+    page.keyboard.press("Space")  # evening
+    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowDown")  # from "yes" to "no, please don't"
+    expect(page.get_by_label("No, please don't leave a voicemail")).to_be_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.type(NOTE)
+    expect(page.locator("#id_note_counter")).to_have_text(f"{500 - len(NOTE)} characters left")
+    page.keyboard.press("Tab")
+    page.keyboard.type("My doctor")
+    expect(page.get_by_label("How did you hear about us? (optional)")).to_have_value("clinician")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    expect(
+        page.get_by_label("I am 18 or older, and I agree to be called at this number.")
+    ).to_be_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/consultation/thanks/$"))
+    request = ConsultationRequest.objects.get()
+    assert (request.name, request.phone, request.email) == (NAME, "+16515550123", "")
+    assert request.best_times == ["morning", "evening"]
+    assert request.voicemail_ok is False
+    assert request.heard_about == "clinician"
 
 
 def test_faq_works_without_javascript(open_page, faq_content):
