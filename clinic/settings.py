@@ -131,6 +131,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 
+# Consultation requests, staff side: a request nobody has called after this many business days
+# (Monday to Friday, clinic time) is flagged as overdue; personal data of requests closed longer
+# than the retention period is removed by `manage.py purge_consultation_requests`.
+CONSULTATION_OVERDUE_BUSINESS_DAYS = env.int("CONSULTATION_OVERDUE_BUSINESS_DAYS", default=1)
+CONSULTATION_RETENTION_DAYS = env.int("CONSULTATION_RETENTION_DAYS", default=365)
+
 # Content Security Policy, enforced by Django's own middleware. No inline script or style anywhere.
 SECURE_CSP = {
     "default-src": ["'self'"],

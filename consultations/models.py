@@ -1,16 +1,74 @@
+from datetime import datetime, timedelta
+
 import phonenumbers
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from .business_days import add_business_days, subtract_business_days
 from .fields import EncryptedTextField
 
 
 class ConsultationRequestQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=ConsultationRequest.OPEN_STATUSES)
+
+    def overdue_q(self, now=None):
+        """Open, never called, and received at least CONSULTATION_OVERDUE_BUSINESS_DAYS
+        business days ago (clinic time, weekends skipped)."""
+        cutoff = subtract_business_days(
+            now or timezone.now(), settings.CONSULTATION_OVERDUE_BUSINESS_DAYS
+        )
+        never_called = ~models.Exists(CallAttempt.objects.filter(request=models.OuterRef("pk")))
+        return (
+            models.Q(status__in=ConsultationRequest.AWAITING_CALL_STATUSES)
+            & models.Q(created_at__lte=cutoff)
+            & never_called
+        )
+
+    def overdue(self, now=None):
+        return self.filter(self.overdue_q(now))
+
+    def with_call_summary(self, now=None):
+        """Annotate call_count, last_outcome, last_called_at and is_overdue in the same query."""
+        attempts = CallAttempt.objects.filter(request=models.OuterRef("pk"))
+        latest = attempts.order_by("-called_at", "-pk")
+        return self.annotate(
+            call_count=Coalesce(
+                models.Subquery(
+                    attempts.order_by()
+                    .values("request")
+                    .annotate(count=models.Count("pk"))
+                    .values("count")
+                ),
+                0,
+            ),
+            last_outcome=models.Subquery(latest.values("outcome")[:1]),
+            last_called_at=models.Subquery(latest.values("called_at")[:1]),
+            is_overdue=models.ExpressionWrapper(
+                self.overdue_q(now), output_field=models.BooleanField()
+            ),
+        )
+
+    def due_for_purge(self, now=None):
+        """Closed (or not a fit) longer than CONSULTATION_RETENTION_DAYS, personal data still held.
+
+        Requests closed without a recorded closing time count from their last update, which is
+        never earlier than the closing.
+        """
+        cutoff = (now or timezone.now()) - timedelta(days=settings.CONSULTATION_RETENTION_DAYS)
+        return self.annotate(
+            closed_since=Coalesce("closed_at", "updated_at"),
+        ).filter(
+            status__in=ConsultationRequest.CLOSED_STATUSES,
+            personal_data_purged_at__isnull=True,
+            closed_since__lte=cutoff,
+        )
 
 
 class ConsultationRequest(models.Model):
@@ -45,6 +103,21 @@ class ConsultationRequest(models.Model):
         OTHER = "other", _("Other")
 
     OPEN_STATUSES = [Status.NEW, Status.CONTACTING, Status.SCHEDULED]
+    CLOSED_STATUSES = [Status.NOT_A_FIT, Status.CLOSED]
+    # Statuses in which a request that has no logged call can become overdue.
+    AWAITING_CALL_STATUSES = [Status.NEW, Status.CONTACTING]
+
+    # Fields that hold what the patient told us, and what they become when it is removed.
+    # Kept out of audit entries and wiped by `purge_consultation_requests`.
+    PERSONAL_DATA = {
+        "name": "",
+        "phone": "",
+        "email": "",
+        "best_times": [],
+        "note": "",
+        "client_key": "",
+        "submission_fingerprint": "",
+    }
 
     name = models.CharField(_("name"), max_length=200)
     phone = models.CharField(_("phone"), max_length=20, help_text=_("Stored in E.164 format."))
@@ -121,6 +194,31 @@ class ConsultationRequest(models.Model):
     def get_admin_url(self):
         return reverse("admin:consultations_consultationrequest_change", args=[self.pk])
 
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def call_due_at(self):
+        """When the first call back is due (clinic business days after receipt)."""
+        return add_business_days(self.created_at, settings.CONSULTATION_OVERDUE_BUSINESS_DAYS)
+
+    def sync_closed_at(self, now=None):
+        """Record when the request was closed; clear it (and the reason) when it is reopened."""
+        if self.status in self.CLOSED_STATUSES:
+            if self.closed_at is None:
+                self.closed_at = now or timezone.now()
+        else:
+            self.closed_at = None
+            self.close_reason = ""
+
+    def note_call_attempt(self):
+        """The first logged call moves a new request on to "contacting". True if it changed."""
+        if self.status == self.Status.NEW:
+            self.status = self.Status.CONTACTING
+            return True
+        return False
+
 
 class CallAttempt(models.Model):
     """One call a staff member made back to the patient, and what happened."""
@@ -157,3 +255,161 @@ class CallAttempt(models.Model):
 
     def __str__(self):
         return f"Call attempt on request #{self.request_id}"
+
+
+class AuditEntry(models.Model):
+    """Who looked at or changed which consultation request, and when. Never holds personal data.
+
+    The request is kept as a plain number, not a foreign key, so the trail outlives the request.
+    """
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", _("Viewed")
+        CHANGED = "changed", _("Changed")
+        CALL_ADDED = "call_added", _("Call attempt logged")
+        CALL_CHANGED = "call_changed", _("Call attempt changed")
+        CALL_DELETED = "call_deleted", _("Call attempt deleted")
+        EXPORTED = "exported", _("Exported")
+        DELETED = "deleted", _("Deleted")
+        PURGED = "purged", _("Personal data removed")
+
+    # Values of these fields are recorded when they change; for every other field only its name.
+    VALUE_FIELDS = {"status", "close_reason", "assigned_to", "closed_at", "outcome", "called_at"}
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("staff member"),
+    )
+    # Kept so the entry still names the staff member after their account is deleted.
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    request_id = models.PositiveBigIntegerField(_("request number"))
+    changes = models.JSONField(
+        _("changes"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Changed fields; old and new values only for fields that hold no personal data."
+        ),
+    )
+    via = models.CharField(_("via"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["request_id", "at"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: request #{self.request_id}"
+
+    @classmethod
+    def entry(cls, user, action, request_id, changes=(), via=""):
+        """An unsaved entry (for bulk_create); ``user`` may be None for system jobs."""
+        return cls(
+            user=user if user is not None and user.pk else None,
+            username=user.get_username() if user is not None and user.pk else "",
+            action=action,
+            request_id=request_id,
+            changes=list(changes),
+            via=via,
+        )
+
+    @classmethod
+    def record(cls, user, action, request_id, changes=(), via=""):
+        entry = cls.entry(user, action, request_id, changes, via)
+        entry.save()
+        return entry
+
+    @classmethod
+    def snapshot(cls, instance):
+        """The audit-relevant state of a model instance: every concrete editable field."""
+        state = {}
+        for field in instance._meta.concrete_fields:
+            if field.primary_key or field.name == "updated_at":
+                continue
+            if field.is_relation:
+                related = getattr(instance, field.name)
+                if related is not None and hasattr(related, "get_username"):
+                    state[field.name] = related.get_username()
+                else:
+                    state[field.name] = getattr(instance, field.attname)
+            else:
+                state[field.name] = getattr(instance, field.attname)
+        return state
+
+    @classmethod
+    def diff(cls, before, after):
+        """What changed between two snapshots, safe to store: values only for VALUE_FIELDS."""
+        changes = []
+        for name, new in after.items():
+            old = before.get(name)
+            if old == new:
+                continue
+            if name in cls.VALUE_FIELDS:
+                changes.append({"field": name, "old": cls._plain(old), "new": cls._plain(new)})
+            else:
+                changes.append({"field": name})
+        return changes
+
+    @staticmethod
+    def _plain(value):
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        return value
+
+    def describe_changes(self):
+        """The changes in words for the audit list, e.g. "Status: New → Closed"."""
+        parts = []
+        for change in self.changes or []:
+            if not isinstance(change, dict) or "field" not in change:
+                continue
+            label = self._field_label(change["field"])
+            if "old" in change or "new" in change:
+                old = self._value_label(change["field"], change.get("old"))
+                new = self._value_label(change["field"], change.get("new"))
+                parts.append(f"{label}: {old} → {new}")
+            else:
+                parts.append(f"{label} changed")
+        return "; ".join(parts)
+
+    EXTRA_LABELS = {"call_attempt": _("Call attempt"), "export": _("Rows in export")}
+
+    @classmethod
+    def _field(cls, name):
+        for model in (ConsultationRequest, CallAttempt):
+            try:
+                return model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+        return None
+
+    @classmethod
+    def _field_label(cls, name):
+        if name in cls.EXTRA_LABELS:
+            return str(cls.EXTRA_LABELS[name])
+        field = cls._field(name)
+        return capfirst(field.verbose_name) if field is not None else name
+
+    @classmethod
+    def _value_label(cls, name, value):
+        if value is None or value == "":
+            return "—"
+        field = cls._field(name)
+        if field is not None and field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(field, models.DateTimeField) and isinstance(value, str):
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                return value
+            local = timezone.localtime(moment, timezone.get_default_timezone())
+            return formats.date_format(local, "DATETIME_FORMAT")
+        if name == "call_attempt":
+            return f"#{value}"
+        return str(value)
