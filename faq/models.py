@@ -48,9 +48,10 @@ class QuestionQuerySet(models.QuerySet):
                 "answer", weight="B", config="english"
             )
             query = SearchQuery(terms, search_type="websearch", config="english")
+            # Match with @@: ts_rank gives a document that misses an AND query 1e-20, not 0.
             return (
-                self.annotate(rank=SearchRank(vector, query))
-                .filter(rank__gt=0)
+                self.annotate(document=vector, rank=SearchRank(vector, query))
+                .filter(document=query)
                 .order_by("-rank", "position", "pk")
             )
         return self.filter(

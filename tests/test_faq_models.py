@@ -79,6 +79,13 @@ def test_search_finds_words_in_question_and_answer(category, make_question):
     assert list(Question.objects.search("ZEBRAFISH")) == [in_question]
 
 
+def test_search_of_several_words_that_match_nothing_finds_nothing(category, make_question):
+    """PostgreSQL ranks a document that misses an AND query just above zero, not at zero."""
+    make_question(question="Is it safe?", answer="The dose is low.")
+    assert list(Question.objects.search("zebra crossing")) == []
+    assert list(Question.objects.search("safe zebra")) == []
+
+
 def test_strings_and_urls(category, make_question):
     question = make_question(slug="what-is-it")
     assert str(category) == "Getting started"
