@@ -20,6 +20,7 @@ help:
 	@echo "make format   ruff format and autofix"
 	@echo "make superuser  create an admin login"
 	@echo "make bench    benchmark against PostgreSQL (writes docs/benchmarks.md)"
+	@echo "make screenshots  pictures of the main pages at phone and desktop size (docs/screenshots/)"
 
 check-python:
 	@$(PYTHON_FOR_VENV) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
@@ -60,6 +61,9 @@ superuser: $(STAMP)
 
 test: $(STAMP) $(NODE_STAMP) browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+screenshots: $(STAMP) $(NODE_STAMP) browser-deps
+	$(PY) -m pytest -q tests/browser/screenshots.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -70,7 +70,17 @@ class PageProblems:
         return {status for path, status in self._expected if path == path_of(url)}
 
     def _on_request_failed(self, request):
+        if request.failure == "net::ERR_ABORTED" and self._left_behind(request):
+            return
         self.found.append(f"request failed: {request.method} {request.url} ({request.failure})")
+
+    @staticmethod
+    def _left_behind(request):
+        """A page's request cancelled because the test moved on to another page: no fault."""
+        if request.is_navigation_request():
+            return False
+        requested_by = request.headers.get("referer")
+        return requested_by is not None and request.frame.url != requested_by
 
     def _on_response(self, response):
         if response.status >= 400 and response.status not in self._statuses_for(response.url):

@@ -49,10 +49,11 @@ def test_console_errors_page_errors_and_http_errors_are_reported(page, page_prob
     assert "HTTP 404: GET" in found and "/missing.png (image)" in found
 
 
-def test_failed_requests_are_reported(page, page_problems):
-    """A request that never gets an answer is a problem too."""
+@pytest.mark.parametrize("error", ["connectionrefused", "aborted"])
+def test_failed_requests_are_reported(page, page_problems, error):
+    """A request of the page on screen that never gets an answer is a problem too."""
     page.goto("/")
-    page.route("**/unreachable.css", lambda route: route.abort("connectionrefused"))
+    page.route("**/unreachable.css", lambda route: route.abort(error))
     page.evaluate(
         """() => {
             const link = document.createElement("link");
