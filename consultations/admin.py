@@ -166,7 +166,7 @@ class AssigneeFilter(admin.SimpleListFilter):
             return queryset.filter(assigned_to=request.user)
         if value == self.NOBODY:
             return queryset.filter(assigned_to__isnull=True)
-        if value.isdigit():
+        if re.fullmatch(r"[0-9]{1,18}", value):
             return queryset.filter(assigned_to_id=int(value))
         raise IncorrectLookupParameters(f"Unknown assignee {value!r}")
 

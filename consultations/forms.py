@@ -24,6 +24,29 @@ def reject_control_characters(value):
         )
 
 
+# Characters that reorder how text is displayed (RLO and friends): a name containing them can
+# show as something else in the admin or a spreadsheet.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def validate_person_name(value):
+    """A name must show at least one letter and nothing that reverses or hides text."""
+    if any(char in BIDI_CONTROLS for char in value):
+        raise ValidationError(
+            "Please remove the invisible text-direction characters from your name.",
+            code="bidi_controls",
+        )
+    if "\ufffd" in value:
+        raise ValidationError(
+            "Part of your name didn't come through. Please type it again.", code="replacement"
+        )
+    if not any(unicodedata.category(char).startswith("L") for char in value):
+        raise ValidationError(
+            "Enter your name using letters, so we know who to ask for when we call.",
+            code="no_letters",
+        )
+
+
 class PhoneNumberField(forms.CharField):
     """A phone number as people type it, cleaned to E.164 (+16515550123). US unless it says +."""
 
@@ -76,7 +99,7 @@ class ConsultationRequestForm(forms.ModelForm):
         label="Your name",
         max_length=200,
         help_text="The name you'd like us to use when we call.",
-        validators=[reject_control_characters],
+        validators=[reject_control_characters, validate_person_name],
         error_messages={
             "required": "Enter your name, so we know who to ask for when we call.",
             "max_length": "Please shorten your name to 200 characters or fewer.",

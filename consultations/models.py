@@ -246,7 +246,7 @@ class CallAttempt(models.Model):
         verbose_name=_("called by"),
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
 
     class Meta:
         ordering = ["-called_at"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import CreateView
 
 from .forms import ConsultationRequestForm
@@ -57,6 +58,7 @@ def lock_submissions(*keys):
 
 
 @method_decorator(never_cache, name="dispatch")
+@method_decorator(sensitive_post_parameters("name", "phone", "email", "note"), name="dispatch")
 class ConsultationRequestView(CreateView):
     """The patient's form. Valid, new and within the limit: stored, staff told, thanks page."""
 

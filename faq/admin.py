@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -51,12 +52,12 @@ class QuestionAdmin(admin.ModelAdmin):
         html = mark_safe(question.answer_html)  # noqa: S308
         return format_html('<div class="faq-answer-preview">{}</div>', html)
 
-    @admin.action(description=_("Publish selected questions"))
+    @admin.action(description=_("Publish selected questions"), permissions=["change"])
     def publish(self, request, queryset):
-        updated = queryset.update(is_published=True)
+        updated = queryset.update(is_published=True, updated_at=timezone.now())
         self.message_user(request, _("%(count)d question(s) published.") % {"count": updated})
 
-    @admin.action(description=_("Unpublish selected questions"))
+    @admin.action(description=_("Unpublish selected questions"), permissions=["change"])
     def unpublish(self, request, queryset):
-        updated = queryset.update(is_published=False)
+        updated = queryset.update(is_published=False, updated_at=timezone.now())
         self.message_user(request, _("%(count)d question(s) unpublished.") % {"count": updated})

@@ -41,22 +41,25 @@ class QuestionQuerySet(models.QuerySet):
         """Questions matching the search terms, best match first.
 
         PostgreSQL ranks with full-text search; other databases fall back to a
-        case-insensitive match on the question and the answer.
+        case-insensitive match of every word in the question or the answer.
         """
         if connection.vendor == "postgresql":
             vector = SearchVector("question", weight="A", config="english") + SearchVector(
                 "answer", weight="B", config="english"
             )
             query = SearchQuery(terms, search_type="websearch", config="english")
-            # Match with @@: ts_rank gives a document that misses an AND query 1e-20, not 0.
+            # Match with @@ (every word must match); rank only orders the matches.
             return (
                 self.annotate(document=vector, rank=SearchRank(vector, query))
                 .filter(document=query)
                 .order_by("-rank", "position", "pk")
             )
-        return self.filter(
-            models.Q(question__icontains=terms) | models.Q(answer__icontains=terms)
-        ).order_by("category__position", "position", "pk")
+        matches = self
+        for word in terms.split():
+            matches = matches.filter(
+                models.Q(question__icontains=word) | models.Q(answer__icontains=word)
+            )
+        return matches.order_by("category__position", "position", "pk")
 
 
 class Question(models.Model):

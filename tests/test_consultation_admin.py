@@ -172,6 +172,8 @@ def test_status_filter_picks_one_status(admin_client, make_consultation):
     [
         {"status": "bogus"},
         {"assignee": "nobody-here"},
+        {"assignee": "²"},  # a digit to str.isdigit(), not to int()
+        {"assignee": "99999999999999999999999"},  # beyond the database's integer range
         {"overdue": "maybe"},
         {"o": "99"},
         {"q": "\x00"},

@@ -13,7 +13,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
 
-from consultations.models import ConsultationRequest
+from consultations.models import CallAttempt, ConsultationRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +146,17 @@ def test_a_malformed_key_refuses_to_start():
 
 def test_development_has_a_default_key():
     assert load_settings(DEBUG="on").returncode == 0
+
+
+def test_staff_call_notes_are_encrypted_too(admin_user):
+    """Call notes are where staff write what the patient told them: never in plain text."""
+    request = make_request(note="")
+    attempt = CallAttempt.objects.create(
+        request=request, called_by=admin_user, outcome="reached", notes="Mentioned nightmares"
+    )
+    table = connection.ops.quote_name(CallAttempt._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT notes FROM {table} WHERE id = %s", [attempt.pk])  # noqa: S608
+        stored = cursor.fetchone()[0]
+    assert "nightmares" not in stored
+    assert CallAttempt.objects.get(pk=attempt.pk).notes == "Mentioned nightmares"

@@ -112,6 +112,11 @@ def test_names_in_any_script_are_kept_exactly(consultation_data, name):
         ("Ann\x00", "unusual invisible character"),
         ("Ann\x1b[31m", "letters, spaces and punctuation"),
         ("Ann\nSmith", "letters, spaces and punctuation"),
+        ("\u200b\u200b", "using letters"),  # zero-width spaces only: blank in the admin
+        ("---", "using letters"),
+        ("\u202eevil\u202c", "text-direction characters"),  # displays reversed
+        ("Ann \u2066Smith\u2069", "text-direction characters"),
+        ("J\ufffd\ufffdrgen", "didn't come through"),  # undecodable bytes from the browser
     ],
 )
 def test_bad_names_are_refused_with_one_plain_message(consultation_data, name, message):

@@ -87,9 +87,11 @@ def test_reorder_and_unpublish_from_the_list(admin_client, category, make_questi
 
 def test_publish_and_unpublish_actions(admin_client, make_question):
     question = make_question(is_published=False)
+    before = question.updated_at
     admin_client.post(CHANGELIST, {"action": "publish", "_selected_action": [question.pk]})
     question.refresh_from_db()
     assert question.is_published
+    assert question.updated_at > before  # the sitemap's lastmod moves
     admin_client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [question.pk]})
     question.refresh_from_db()
     assert not question.is_published
@@ -99,3 +101,19 @@ def test_category_admin_reorders_from_list(admin_client, category):
     response = admin_client.get("/admin/faq/category/")
     assert response.status_code == 200
     assert "Getting started" in response.content.decode()
+
+
+def test_view_only_staff_cannot_publish_or_unpublish(client, make_question, django_user_model):
+    """Publishing is a change: staff who may only look at questions get no such action."""
+    from django.contrib.auth.models import Permission
+
+    viewer = django_user_model.objects.create_user(
+        "viewer", password="a-long-test-password", is_staff=True
+    )
+    viewer.user_permissions.add(Permission.objects.get(codename="view_question"))
+    client.force_login(viewer)
+    question = make_question(is_published=False)
+    response = client.post(CHANGELIST, {"action": "publish", "_selected_action": [question.pk]})
+    question.refresh_from_db()
+    assert not question.is_published
+    assert response.status_code in (200, 302)
