@@ -45,6 +45,7 @@ def make_staff(staff_roles):
 def log_in(page, user):
     page.goto(reverse("admin:index"))
     expect(page).to_have_url(re.compile(r"/login/"))
+    assert_accessible(page)
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
