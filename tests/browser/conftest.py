@@ -4,15 +4,20 @@ Every browser test fails when the browser reports a problem a patient would meet
 an uncaught exception, a failed request, an HTTP error or a Content Security Policy violation.
 """
 
+import importlib
 import os
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.db import connection
 from playwright.sync_api import expect
 
 from faq.models import Category, Question
 
-from .support import CHROMIUM, DESKTOP, PageProblems
+from .support import CHROMIUM, DESKTOP, STAFF_PASSWORD, PageProblems
 
 # Bounded waits: a step that has not happened in this time has failed.
 ACTION_TIMEOUT_MS = 10_000
@@ -169,3 +174,25 @@ def faq_content(transactional_db):
         ),
     }
     return questions
+
+
+@pytest.fixture
+def staff_roles(transactional_db):
+    """The staff groups exactly as their data migration makes them. (The live server's database
+    is emptied after each browser test, which removes the migration's rows.)"""
+    roles = importlib.import_module("consultations.migrations.0004_staff_roles")
+    roles.create_roles(apps, SimpleNamespace(connection=connection))
+
+
+@pytest.fixture
+def make_staff(staff_roles):
+    """Create a staff member in one of the staff roles, who can sign in with log_in()."""
+
+    def make(username, group, first_name):
+        user = User.objects.create_user(
+            username, password=STAFF_PASSWORD, is_staff=True, first_name=first_name
+        )
+        user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -17,7 +16,7 @@ from playwright.sync_api import expect
 from consultations.models import CallAttempt, ConsultationRequest
 from faq.models import Question
 
-from .support import SIZES
+from .support import SIZES, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -48,13 +47,10 @@ SHOTS = [
 ]
 
 
-def staff_work_list(open_page):
+def staff_work_list(open_page, make_staff):
     """The admin's request list as intake staff see it, with a few made-up requests."""
     now = timezone.now()
-    staff = User.objects.create_user(
-        "robin", password="correct-horse-battery-staple-42", is_staff=True, first_name="Robin"
-    )
-    staff.groups.add(Group.objects.get(name="Intake staff"))
+    staff = make_staff("robin", "Intake staff", "Robin")
     ConsultationRequest.objects.create(
         name="Avery Example",
         phone="+16515550100",
@@ -81,16 +77,13 @@ def staff_work_list(open_page):
     )
     # Wide enough for every column beside the admin's navigation sidebar.
     page = open_page(viewport={"width": 1600, "height": 900}, reduced_motion="reduce")
-    page.goto(reverse("admin:index"))
-    page.get_by_label("Username").fill("robin")
-    page.get_by_label("Password").fill("correct-horse-battery-staple-42")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, staff)
     page.goto(reverse("admin:consultations_consultationrequest_changelist"))
     expect(page.locator("#result_list tbody tr")).to_have_count(3)
     page.screenshot(path=OUTPUT / "admin-requests-desktop.png", full_page=True)
 
 
-def test_screenshots(open_page):
+def test_screenshots(open_page, make_staff):
     """The starter content (loaded by the migrations) fills the pages as a new site shows them.
     One test for both sizes: the database is emptied after each browser test."""
     assert Question.objects.published().count() >= 8
@@ -104,4 +97,4 @@ def test_screenshots(open_page):
             page.screenshot(
                 path=OUTPUT / f"{name}-{size}.png", full_page=True, animations="disabled"
             )
-    staff_work_list(open_page)
+    staff_work_list(open_page, make_staff)

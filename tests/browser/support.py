@@ -1,9 +1,12 @@
 """What the browser tests share besides fixtures: sizes, the problem collector, the axe check."""
 
 import json
+import re
 from pathlib import Path
 
 from django.conf import settings
+from django.urls import reverse
+from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
 AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
@@ -139,3 +142,16 @@ def assert_fits_width(page):
     """Nothing sticks out sideways: the page never needs horizontal scrolling."""
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{page.url} is {overflow}px wider than the window"
+
+
+STAFF_PASSWORD = "correct-horse-battery-staple-42"
+
+
+def log_in(page, user):
+    """Sign in to the admin through its login page as ``user`` (made by the make_staff fixture)."""
+    page.goto(reverse("admin:index"))
+    expect(page).to_have_url(re.compile(r"/login/"))
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Clinic administration")).to_be_visible()

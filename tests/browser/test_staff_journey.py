@@ -1,55 +1,18 @@
 """Staff in a real browser: intake staff work a new request; a content editor changes an answer."""
 
-import importlib
 import re
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
-from django.contrib.auth.models import User
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from consultations.models import CallAttempt, ConsultationRequest
 
-from .support import SIZES, assert_accessible
+from .support import SIZES, assert_accessible, log_in
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct-horse-battery-staple-42"
-
-
-@pytest.fixture
-def staff_roles(transactional_db):
-    """The staff groups exactly as their data migration makes them. (Browser tests share the
-    live server's database, which is emptied after each test, so the migration's rows are gone.)"""
-    roles = importlib.import_module("consultations.migrations.0004_staff_roles")
-    roles.create_roles(apps, SimpleNamespace(connection=connection))
-
-
-@pytest.fixture
-def make_staff(staff_roles):
-    def make(username, group, first_name):
-        user = User.objects.create_user(
-            username, password=PASSWORD, is_staff=True, first_name=first_name
-        )
-        user.groups.add(apps.get_model("auth", "Group").objects.get(name=group))
-        return user
-
-    return make
-
-
-def log_in(page, user):
-    page.goto(reverse("admin:index"))
-    expect(page).to_have_url(re.compile(r"/login/"))
-    assert_accessible(page)
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Clinic administration")).to_be_visible()
 
 
 def ask_for_a_call(page):
@@ -78,6 +41,8 @@ def test_intake_staff_work_a_new_request(open_page, make_staff):
     staff = make_staff("robin", "Intake staff", "Robin")
 
     page = open_page()
+    page.goto(reverse("admin:login"))
+    assert_accessible(page)
     log_in(page, staff)
     page.locator("tr.model-consultationrequest").get_by_role("link").first.click()
     rows = page.locator("#result_list tbody tr")
