@@ -97,24 +97,36 @@ def page_problems():
 
 
 @pytest.fixture
-def open_page(new_context, page_problems):
-    """Open a page in a new browser context watched for problems. Keyword arguments go to the
-    context: viewport, java_script_enabled, ..."""
+def open_context(new_context, page_problems):
+    """Open a browser context watched for problems. Keyword arguments go to the context:
+    viewport, java_script_enabled, ..."""
 
     def open_(**context_args):
         context = new_context(**{"viewport": DESKTOP, **context_args})
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         context.set_default_navigation_timeout(ACTION_TIMEOUT_MS)
         page_problems.watch(context, javascript=context_args.get("java_script_enabled", True))
-        return context.new_page()
+        return context
 
     return open_
 
 
 @pytest.fixture
-def page(open_page):
-    """A page at desktop size, watched for problems."""
-    return open_page()
+def open_page(open_context):
+    """Open a page in a new context watched for problems (see open_context)."""
+    return lambda **context_args: open_context(**context_args).new_page()
+
+
+@pytest.fixture
+def context(open_context):
+    """pytest-playwright's context, at desktop size and watched for problems."""
+    return open_context()
+
+
+@pytest.fixture
+def page(context):
+    """pytest-playwright's page, at desktop size and watched for problems."""
+    return context.new_page()
 
 
 @pytest.hookimpl(wrapper=True)
