@@ -79,11 +79,10 @@ def expect_errors_kept_and_announced(page, *, javascript=True):
     expect(page).to_have_title(re.compile(r"^Please check your answers"))
     summary = page.locator("#error-summary")
     expect(summary).to_have_attribute("role", "alert")
-    expect(summary.get_by_role("heading")).to_have_text("Please check 4 answers")
+    expect(summary.get_by_role("heading")).to_have_text("Please check 3 answers")
     expect(summary.get_by_role("link")).to_have_text(
         [
             "Enter a phone number we can call, with the area code, like (651) 555-0123.",
-            "Choose at least one time of day that suits you.",
             "Tell us whether we may leave a voicemail: choose yes or no.",
             "Please confirm that you are 18 or older and agree to be called.",
         ]
@@ -98,16 +97,19 @@ def expect_errors_kept_and_announced(page, *, javascript=True):
     expect(page.get_by_label("Your name")).to_have_value(NAME)
     expect(phone).to_have_value("555 0123")
     expect(page.get_by_label("Email (optional)")).to_have_value("zoe@example.com")
+    expect(page.get_by_label("Evening (5–7 pm)")).to_be_checked()
+    expect(page.get_by_label("Morning (8–11 am)")).not_to_be_checked()
     expect(page.get_by_label("Anything that helps us call you (optional)")).to_have_value(NOTE)
     expect(page.get_by_label("How did you hear about us? (optional)")).to_have_value("clinician")
     assert ConsultationRequest.objects.count() == 0
 
 
 def fill_with_mistakes(page):
-    """A name in several scripts, a phone number without its area code, three answers left out."""
+    """A name in several scripts, a phone number without its area code, two answers left out."""
     page.get_by_label("Your name").fill(NAME)
     page.get_by_label("Phone number").fill("555 0123")
     page.get_by_label("Email (optional)").fill("zoe@example.com")
+    page.get_by_label("Evening (5–7 pm)").check()
     page.get_by_label("Anything that helps us call you (optional)").fill(NOTE)
     page.get_by_label("How did you hear about us? (optional)").select_option("clinician")
     page.get_by_role("button", name="Ask us to call me").click()
@@ -116,7 +118,6 @@ def fill_with_mistakes(page):
 def correct_and_send(page):
     page.get_by_label("Phone number").fill("(651) 555-0123")
     page.get_by_label("Morning (8–11 am)").check()
-    page.get_by_label("Evening (5–7 pm)").check()
     page.get_by_label("No, please don't leave a voicemail").check()
     page.get_by_label("I am 18 or older, and I agree to be called at this number.").check()
     page.get_by_role("button", name="Ask us to call me").click()
