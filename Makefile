@@ -16,9 +16,9 @@ PORT ?= 8000
 help:
 	@echo "make run      start the site on http://$(HOST):$(PORT)/ (SQLite, starter content)"
 	@echo "make test     run the whole test suite (installs what it needs)"
-	@echo "make lint     ruff check and format check"
+	@echo "make lint     ruff check and format check, hadolint on the Dockerfile"
 	@echo "make format   ruff format and autofix"
-	@echo "make superuser  create an admin login"
+	@echo "make superuser  create an admin login and set up its authenticator app"
 	@echo "make bench    benchmark against PostgreSQL (writes docs/benchmarks.md)"
 	@echo "make screenshots  pictures of the main pages at phone and desktop size (docs/screenshots/)"
 
@@ -52,12 +52,18 @@ run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	@echo ""
 	@echo "The site: http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/"
-	@echo "No admin login yet? In another terminal run: make superuser"
+	@echo "No admin login yet? In another terminal run: make superuser (have your authenticator app ready)"
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Creates the login, then prints the QR code to scan with an authenticator app: the admin asks
+# for its 6-digit code after the password.
 superuser: $(STAMP)
-	$(PY) manage.py createsuperuser
+	@test -f .env || { cp .env.example .env; echo "Created .env from .env.example (DEBUG=on for local use)."; }
+	@$(PY) manage.py migrate --noinput >/dev/null
+	@read -r -p "Username: " username && test -n "$$username" && \
+	  $(PY) manage.py createsuperuser --username "$$username" && \
+	  $(PY) manage.py enrol_totp "$$username"
 
 test: $(STAMP) $(NODE_STAMP) browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -68,6 +74,7 @@ screenshots: $(STAMP) $(NODE_STAMP) browser-deps
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/hadolint Dockerfile
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

@@ -7,6 +7,8 @@ from django.views.generic import RedirectView, TemplateView
 
 from faq.sitemaps import QuestionSitemap, StaticPagesSitemap
 
+from . import views
+
 sitemaps = {"pages": StaticPagesSitemap, "questions": QuestionSitemap}
 
 
@@ -18,6 +20,7 @@ class FaviconView(RedirectView):
 
 
 urlpatterns = [
+    path("healthz/", views.healthz, name="healthz"),
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path(
@@ -37,6 +40,6 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
-admin.site.site_header = f"{settings.CLINIC['name']} — staff"
-admin.site.site_title = "Clinic staff"
-admin.site.index_title = "Clinic administration"
+handler400 = "clinic.views.bad_request"
+handler403 = "clinic.views.permission_denied"
+handler500 = "clinic.views.server_error"

@@ -1,6 +1,18 @@
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from faq.models import Category, Question
+
+from .production import Gunicorn, dockerfile_build_env, manage, production_env
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests sign in often; a deliberately slow hasher would only slow the suite down."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -26,6 +38,50 @@ def make_question(category):
 
 
 @pytest.fixture
+def staff_client_for(db):
+    """Log a user in on a new test client, verified by an authenticator app as the admin demands.
+
+    `staff_client_for(user)` gives the user a TOTP device if they have none.
+    """
+
+    def log_in(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test authenticator")
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return log_in
+
+
+@pytest.fixture
+def authenticator_code(db):
+    """`authenticator_code(user)`: the 6-digit code the user's authenticator app shows now, for
+    tests that sign in through the login page. Sets up a device if the user has none.
+
+    A code is accepted once: a second sign-in by the same user needs the next 30-second code.
+    """
+
+    def code_for(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test authenticator")
+        return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+    return code_for
+
+
+@pytest.fixture
+def admin_client(admin_user, staff_client_for):
+    """pytest-django's admin_client, with the second factor the admin requires."""
+    return staff_client_for(admin_user)
+
+
+@pytest.fixture
 def consultation_data():
     """A complete, valid consultation form submission, as a browser posts it."""
     return {
@@ -40,13 +96,24 @@ def consultation_data():
     }
 
 
+@pytest.fixture(scope="session")
+def production_site(tmp_path_factory):
+    """The site as the container runs it: collectstatic, migrate, gunicorn with gunicorn.conf.py
+    on a loopback port, production settings, its own SQLite database. Stopped after the run."""
+    workdir = tmp_path_factory.mktemp("container")
+    env = production_env(workdir, f"sqlite:///{workdir / 'db.sqlite3'}")
+    # collectstatic runs exactly as the image build does, with the Dockerfile's throwaway settings.
+    build_env = {k: env[k] for k in ("PATH", "LANG", "HOME", "STATIC_ROOT") if k in env}
+    manage({**build_env, **dockerfile_build_env()}, "collectstatic", "--noinput")
+    manage(env, "migrate", "--noinput")
+    server = Gunicorn(env, workdir / "logs").start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 # --- consultation requests and staff users ---
-
-
-@pytest.fixture
-def fast_password_hashing(settings):
-    """Hash test passwords cheaply: the real hasher takes a noticeable fraction of a second."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -89,6 +156,5 @@ def intake_user(make_staff_user):
 
 
 @pytest.fixture
-def intake_client(client, intake_user):
-    client.force_login(intake_user)
-    return client
+def intake_client(staff_client_for, intake_user):
+    return staff_client_for(intake_user)

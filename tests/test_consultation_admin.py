@@ -732,11 +732,13 @@ def test_export_is_hidden_without_the_permission(intake_client, make_consultatio
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORTED).exists()
 
 
-def test_export_permission_alone_unlocks_the_action(client, make_staff_user, make_consultation):
+def test_export_permission_alone_unlocks_the_action(
+    staff_client_for, make_staff_user, make_consultation
+):
     exporter = make_staff_user(
         "exporter", groups=["Intake staff"], permissions=["export_consultationrequest"]
     )
-    client.force_login(exporter)
+    client = staff_client_for(exporter)
     consultation = make_consultation()
 
     assert "export_csv" in client.get(CHANGELIST).content.decode()

@@ -198,10 +198,10 @@ def test_nobody_can_add_edit_or_delete_entries(admin_client, make_consultation):
 
 
 def test_staff_cannot_read_the_trail_even_with_the_permission(
-    client, make_staff_user, make_consultation
+    staff_client_for, make_staff_user, make_consultation
 ):
     snoop = make_staff_user("snoop", groups=["Intake staff"], permissions=["view_auditentry"])
-    client.force_login(snoop)
+    client = staff_client_for(snoop)
 
     assert client.get(AUDIT_LIST).status_code == 403
     assert "audit" not in client.get(reverse("admin:index")).content.decode().lower()

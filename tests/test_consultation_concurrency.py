@@ -16,7 +16,7 @@ import time
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from http.cookiejar import CookieJar
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from urllib.error import HTTPError
 
@@ -142,6 +142,13 @@ def sqlite_count(path, table):
         return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608
 
 
+class LoopbackCookiePolicy(DefaultCookiePolicy):
+    """The site's cookies are Secure; this plain-HTTP loopback server stands in for HTTPS."""
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
 class Patient:
     """One browser: its own cookies, its own address as the proxy reports it."""
 
@@ -149,7 +156,7 @@ class Patient:
         self.server = server
         self.address = address
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(CookieJar()), NoRedirects()
+            urllib.request.HTTPCookieProcessor(CookieJar(LoopbackCookiePolicy())), NoRedirects()
         )
 
     def open(self, path, data=None):

@@ -103,7 +103,9 @@ def test_category_admin_reorders_from_list(admin_client, category):
     assert "Getting started" in response.content.decode()
 
 
-def test_view_only_staff_cannot_publish_or_unpublish(client, make_question, django_user_model):
+def test_view_only_staff_cannot_publish_or_unpublish(
+    staff_client_for, make_question, django_user_model
+):
     """Publishing is a change: staff who may only look at questions get no such action."""
     from django.contrib.auth.models import Permission
 
@@ -111,7 +113,8 @@ def test_view_only_staff_cannot_publish_or_unpublish(client, make_question, djan
         "viewer", password="a-long-test-password", is_staff=True
     )
     viewer.user_permissions.add(Permission.objects.get(codename="view_question"))
-    client.force_login(viewer)
+    client = staff_client_for(viewer)
+    assert client.get(CHANGELIST).status_code == 200
     question = make_question(is_published=False)
     response = client.post(CHANGELIST, {"action": "publish", "_selected_action": [question.pk]})
     question.refresh_from_db()

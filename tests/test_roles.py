@@ -31,9 +31,8 @@ def test_content_editors_edit_the_faq_only():
 
 
 @pytest.fixture
-def editor_client(client, make_staff_user):
-    client.force_login(make_staff_user("editor", groups=["Content editors"]))
-    return client
+def editor_client(staff_client_for, make_staff_user):
+    return staff_client_for(make_staff_user("editor", groups=["Content editors"]))
 
 
 def test_a_content_editor_cannot_open_requests(editor_client, make_consultation):

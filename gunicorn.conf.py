@@ -1,0 +1,34 @@
+"""Gunicorn settings, used by the container image and by the test that stands in for it.
+
+Every value can be changed from the environment; see "Deploying" in README.md.
+"""
+
+import os
+
+# In the container the server listens on every interface; the proxy in front of it is the only
+# way in. Elsewhere set HOST=127.0.0.1.
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104
+wsgi_app = "clinic.wsgi:application"
+
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# A request still running after this many seconds has its worker restarted.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# Restart workers now and then so a slow leak can never grow without bound.
+max_requests = 1000
+max_requests_jitter = 100
+# The workers' heartbeat files live in memory, not on the container's overlay disk.
+SHARED_MEMORY = "/dev/shm"  # noqa: S108 (gunicorn creates its own private files inside)
+worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
+
+# No runtime control socket: the server is managed by the container, not by hand.
+control_socket_disable = True
+
+# Logs go to the container's output: access log to stdout, server messages to stderr.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# Method, path and status only. Query strings (FAQ search words can describe someone's health),
+# referrers, user agents and client addresses stay out of the log.
+access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
