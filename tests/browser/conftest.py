@@ -6,6 +6,7 @@ an uncaught exception, a failed request, an HTTP error or a Content Security Pol
 
 import importlib
 import os
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -13,11 +14,12 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import connection
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from faq.models import Category, Question
 
-from .support import CHROMIUM, DESKTOP, STAFF_PASSWORD, PageProblems
+from .support import CHROMIUM, DESKTOP, STAFF_PASSWORD, PageProblems, fill_login_form
 
 # Bounded waits: a step that has not happened in this time has failed.
 ACTION_TIMEOUT_MS = 10_000
@@ -208,3 +210,18 @@ def make_staff(staff_roles):
         return user
 
     return make
+
+
+@pytest.fixture
+def log_in(authenticator_code):
+    """``log_in(page, user)``: sign in through the admin's login page with the password and the
+    code the user's authenticator app shows now (the user gets an app if they have none)."""
+
+    def log_in_(page, user):
+        code = authenticator_code(user)
+        page.goto(reverse("admin:index"))
+        expect(page).to_have_url(re.compile(r"/login/"))
+        fill_login_form(page, user, code)
+        expect(page.get_by_role("heading", name="Clinic administration")).to_be_visible()
+
+    return log_in_

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from consultations.models import CallAttempt, ConsultationRequest
 from faq.models import Question
 
-from .support import SIZES, log_in
+from .support import SIZES
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +47,7 @@ SHOTS = [
 ]
 
 
-def staff_work_list(open_page, make_staff):
+def staff_work_list(open_page, make_staff, log_in):
     """The admin's request list as intake staff see it, with a few made-up requests."""
     now = timezone.now()
     staff = make_staff("robin", "Intake staff", "Robin")
@@ -83,7 +83,7 @@ def staff_work_list(open_page, make_staff):
     page.screenshot(path=OUTPUT / "admin-requests-desktop.png", full_page=True)
 
 
-def test_screenshots(open_page, make_staff):
+def test_screenshots(open_page, make_staff, log_in):
     """The starter content (loaded by the migrations) fills the pages as a new site shows them.
     One test for both sizes: the database is emptied after each browser test."""
     assert Question.objects.published().count() >= 8
@@ -97,4 +97,4 @@ def test_screenshots(open_page, make_staff):
             page.screenshot(
                 path=OUTPUT / f"{name}-{size}.png", full_page=True, animations="disabled"
             )
-    staff_work_list(open_page, make_staff)
+    staff_work_list(open_page, make_staff, log_in)

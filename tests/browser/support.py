@@ -1,12 +1,10 @@
 """What the browser tests share besides fixtures: sizes, the problem collector, the axe check."""
 
 import json
-import re
 from pathlib import Path
 
 from django.conf import settings
-from django.urls import reverse
-from playwright.sync_api import expect
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = "/usr/bin/chromium"
 AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
@@ -47,14 +45,41 @@ class PageProblems:
         self.found = []
         self._expected = set()
         self._contexts = []
+        # How many documents each page has shown, and the document each request belongs to:
+        # a request the browser cancels because the page moved on is no fault of the site.
+        self._documents = {}
+        self._document_of = {}
+        self._cancelled = []
 
     def watch(self, context, *, javascript=True):
         context.add_init_script(CSP_REPORTER)
+        context.on("page", self._on_page)
         context.on("console", self._on_console)
         context.on("weberror", lambda error: self.found.append(f"page error: {error.error}"))
+        context.on("request", self._on_request)
+        context.on("requestfinished", self._forget)
         context.on("requestfailed", self._on_request_failed)
         context.on("response", self._on_response)
         self._contexts.append((context, javascript))
+
+    def _on_page(self, page):
+        self._documents[page] = 0
+
+        def count_document(frame):
+            if frame == page.main_frame:
+                self._documents[page] += 1
+
+        page.on("framenavigated", count_document)
+
+    def _on_request(self, request):
+        try:
+            page = request.frame.page
+        except PlaywrightError:  # a service worker's request belongs to no page
+            return
+        self._document_of[request] = (page, self._documents.get(page, 0))
+
+    def _forget(self, request):
+        self._document_of.pop(request, None)
 
     def expect_status(self, path, status):
         """Declare that ``path`` answers ``status`` on purpose (the 404 page, for instance)."""
@@ -73,17 +98,13 @@ class PageProblems:
         return {status for path, status in self._expected if path == path_of(url)}
 
     def _on_request_failed(self, request):
-        if request.failure == "net::ERR_ABORTED" and self._left_behind(request):
-            return
-        self.found.append(f"request failed: {request.method} {request.url} ({request.failure})")
-
-    @staticmethod
-    def _left_behind(request):
-        """A page's request cancelled because the test moved on to another page: no fault."""
-        if request.is_navigation_request():
-            return False
-        requested_by = request.headers.get("referer")
-        return requested_by is not None and request.frame.url != requested_by
+        problem = f"request failed: {request.method} {request.url} ({request.failure})"
+        document = self._document_of.pop(request, None)
+        if request.failure == "net::ERR_ABORTED" and document is not None:
+            # Judged in settle(), once the browser has told of every navigation.
+            self._cancelled.append((document, problem))
+        else:
+            self.found.append(problem)
 
     def _on_response(self, response):
         if response.status >= 400 and response.status not in self._statuses_for(response.url):
@@ -101,6 +122,10 @@ class PageProblems:
                 page.wait_for_load_state("load")
                 if javascript:
                     page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 0))")
+        for (page, document), problem in self._cancelled:
+            if self._documents.get(page) == document:
+                self.found.append(problem)  # cancelled while its page was still on screen
+        self._cancelled = []
 
     def take(self):
         """The problems found so far, forgetting them (for the collector's own tests)."""
@@ -147,11 +172,9 @@ def assert_fits_width(page):
 STAFF_PASSWORD = "correct-horse-battery-staple-42"
 
 
-def log_in(page, user):
-    """Sign in to the admin through its login page as ``user`` (made by the make_staff fixture)."""
-    page.goto(reverse("admin:index"))
-    expect(page).to_have_url(re.compile(r"/login/"))
+def fill_login_form(page, user, code=""):
+    """On the admin's login page: username, password and the authenticator app's code."""
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_label("Code from your authenticator app").fill(code)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Clinic administration")).to_be_visible()

@@ -70,6 +70,25 @@ def test_failed_requests_are_reported(page, page_problems, error):
     assert any("request failed: GET" in problem for problem in page_problems.take())
 
 
+def test_requests_cancelled_by_leaving_the_page_are_not_problems(page, page_problems):
+    """A stylesheet still loading when the patient follows a link is dropped by the browser:
+    that is no fault of the site."""
+    page.goto("/")
+    page.route("**/never-answers.css", lambda route: None)  # left pending
+    page.evaluate(
+        """() => {
+            const link = document.createElement("link");
+            link.rel = "stylesheet";
+            link.href = "/never-answers.css";
+            document.head.append(link);
+        }"""
+    )
+    with page.expect_event("requestfailed") as failed:
+        page.get_by_role("link", name="Read common questions").click()
+    assert failed.value.failure == "net::ERR_ABORTED"
+    assert page_problems.take() == []
+
+
 def test_csp_violations_are_reported_with_javascript_off(open_page, page_problems):
     """Without JavaScript the listener cannot run; Chromium's own report still counts."""
     page = open_page(java_script_enabled=False)

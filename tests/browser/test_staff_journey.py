@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from consultations.models import CallAttempt, ConsultationRequest
 
-from .support import SIZES, assert_accessible, log_in
+from .support import SIZES, assert_accessible, fill_login_form
 
 pytestmark = pytest.mark.browser
 
@@ -28,8 +28,8 @@ def ask_for_a_call(page):
     return ConsultationRequest.objects.get(name="Ana Lucía Pérez")
 
 
-def test_intake_staff_work_a_new_request(open_page, make_staff):
-    """Log in, find the new request flagged in the list, log a call, close it."""
+def test_intake_staff_work_a_new_request(open_page, make_staff, authenticator_code):
+    """Log in with both factors, find the new request flagged in the list, log a call, close it."""
     waiting = ConsultationRequest.objects.create(
         name="Earlier Patient",
         phone="+16515550100",
@@ -41,9 +41,15 @@ def test_intake_staff_work_a_new_request(open_page, make_staff):
     staff = make_staff("robin", "Intake staff", "Robin")
 
     page = open_page()
-    page.goto(reverse("admin:login"))
+    page.goto(reverse("admin:index"))
+    expect(page).to_have_url(re.compile(r"/login/"))
     assert_accessible(page)
-    log_in(page, staff)
+    # The password alone does not get in.
+    fill_login_form(page, staff)
+    expect(page.get_by_text("Enter the 6-digit code from your authenticator app.")).to_be_visible()
+    assert_accessible(page)
+    fill_login_form(page, staff, authenticator_code(staff))
+    expect(page.get_by_role("heading", name="Clinic administration")).to_be_visible()
     page.locator("tr.model-consultationrequest").get_by_role("link").first.click()
     rows = page.locator("#result_list tbody tr")
     expect(rows).to_have_count(2)
@@ -87,7 +93,7 @@ def test_intake_staff_work_a_new_request(open_page, make_staff):
 
 
 def test_content_editor_changes_an_answer_and_sees_it_on_the_site(
-    open_page, make_staff, faq_content
+    open_page, make_staff, log_in, faq_content
 ):
     """Log in as a content editor (who is offered no requests), edit a question, see it live."""
     editor = make_staff("casey", "Content editors", "Casey")
