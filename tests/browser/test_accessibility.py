@@ -11,24 +11,27 @@ from .support import SIZES, assert_accessible
 
 pytestmark = pytest.mark.browser
 
+# Each public page and state, with words that show the page is in that state.
 PUBLIC_PAGES = {
-    "home": "/",
-    "faq": "/faq/",
-    "faq search with results": "/faq/?q=lozenge",
-    "faq search without results": "/faq/?q=zebra",
-    "faq question open from its link": "/faq/#is-it-safe",
-    "question page": "/faq/is-it-safe/",
-    "privacy": "/privacy/",
-    "consultation form": "/consultation/",
-    "thanks": "/consultation/thanks/",
+    "home": ("/", "Medication-assisted psychotherapy in"),
+    "faq": ("/faq/", "Medication and safety"),
+    "faq search with results": ("/faq/?q=lozenge", "1 question found"),
+    "faq search without results": ("/faq/?q=zebra", "We couldn't find an answer"),
+    "faq question opened from its link": ("/faq/#is-it-safe", "you are supported throughout"),
+    "question page": ("/faq/is-it-safe/", "you are supported throughout"),
+    "privacy": ("/privacy/", "Who sees it"),
+    "consultation form": ("/consultation/", "This form is not for emergencies."),
+    "thanks": ("/consultation/thanks/", "What happens next"),
 }
 
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("name", PUBLIC_PAGES)
 def test_public_page_is_accessible(open_page, faq_content, size, name):
+    path, shown = PUBLIC_PAGES[name]
     page = open_page(**SIZES[size])
-    page.goto(PUBLIC_PAGES[name])
+    page.goto(path)
+    expect(page.get_by_text(shown).first).to_be_visible()
     assert_accessible(page)
 
 

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from consultations.models import ConsultationRequest
 
-from .support import SIZES, assert_fits_width
+from .support import SIZES, assert_accessible, assert_fits_width
 
 pytestmark = pytest.mark.browser
 
@@ -115,11 +115,15 @@ def fill_with_mistakes(page):
     page.get_by_role("button", name="Ask us to call me").click()
 
 
-def correct_and_send(page):
+def correct_the_form(page):
     page.get_by_label("Phone number").fill("(651) 555-0123")
     page.get_by_label("Morning (8–11 am)").check()
     page.get_by_label("No, please don't leave a voicemail").check()
     page.get_by_label("I am 18 or older, and I agree to be called at this number.").check()
+
+
+def correct_and_send(page):
+    correct_the_form(page)
     page.get_by_role("button", name="Ask us to call me").click()
 
 
@@ -278,3 +282,25 @@ def test_missing_page_offers_a_way_on(page, page_problems):
     )
     page.get_by_role("link", name="home page").click()
     expect(page).to_have_url(re.compile(r"/$"))
+
+
+def test_form_left_open_too_long_comes_back_filled_in(page, page_problems):
+    """When the form's security token has expired, the patient gets the form back as they filled
+    it in, with a plain explanation, and can send it again."""
+    page.goto("/consultation/")
+    fill_with_mistakes(page)  # a first try, so that everything typed is on the page
+    correct_the_form(page)
+    page.context.clear_cookies()  # what a long pause does to the form's token
+    page_problems.expect_status("/consultation/", 403)
+    page.get_by_role("button", name="Ask us to call me").click()
+    expect(page.get_by_role("status")).to_contain_text("Your form was open too long")
+    expect(page.get_by_label("Your name")).to_have_value(NAME)
+    expect(page.get_by_label("Phone number")).to_have_value("(651) 555-0123")
+    expect(page.get_by_label("Evening (5–7 pm)")).to_be_checked()
+    expect(page.get_by_label("No, please don't leave a voicemail")).to_be_checked()
+    assert_accessible(page)
+    assert ConsultationRequest.objects.count() == 0
+
+    page.get_by_label("I am 18 or older, and I agree to be called at this number.").check()
+    page.get_by_role("button", name="Ask us to call me").click()
+    expect_thanks_and_one_stored_request(page)
