@@ -51,7 +51,7 @@ run: $(STAMP)
 	@test -f .env || { cp .env.example .env; echo "Created .env from .env.example (DEBUG=on for local use)."; }
 	$(PY) manage.py migrate --noinput
 	@echo ""
-	@echo "The site: http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/"
+	@echo "The site: http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)$$($(PY) manage.py shell -v 0 -c 'from django.urls import reverse; print(reverse("admin:index"))' 2>/dev/null)"
 	@echo "No admin login yet? In another terminal run: make superuser (have your authenticator app ready)"
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -74,6 +74,5 @@ class ClinicAdminSite(OTPAdminSite):
     site_header = f"{settings.CLINIC['name']} — staff"
     site_title = "Clinic staff"
     index_title = "Clinic administration"
-
-    def __init__(self, name="admin"):
-        super().__init__(name)
+    # The work lists are wide (calls, outcomes); staff get the whole width for them.
+    enable_nav_sidebar = False

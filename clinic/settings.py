@@ -42,6 +42,8 @@ CLINIC = {
 }
 
 INSTALLED_APPS = [
+    # First, so its createsuperuser (no way around the password rules) replaces Django's.
+    "clinic",
     "clinic.apps.ClinicAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -53,7 +55,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
-    "clinic",
     "django_tasks_db",
     "faq",
     "consultations",
@@ -175,7 +176,6 @@ PERMISSIONS_POLICY = {
     for feature in [
         "accelerometer",
         "autoplay",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",

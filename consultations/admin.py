@@ -424,6 +424,15 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             kwargs["queryset"] = request_workers()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "assigned_to":
+            # Picking a colleague must not offer to add, edit or delete user accounts.
+            widget = formfield.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return formfield
+
     # --- columns ---
 
     @admin.display(description=_("request"), ordering="pk")

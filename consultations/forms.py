@@ -184,10 +184,19 @@ class ConsultationRequestForm(forms.ModelForm):
         },
     )
     # A honeypot: hidden from people (see the template), filled by bots that fill everything.
-    subject = forms.CharField(
+    # Its name and attributes give browsers' autofill and password managers nothing to match.
+    leave_this_empty = forms.CharField(
         label="Leave this field empty",
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "tabindex": "-1",
+                "data-lpignore": "true",
+                "data-1p-ignore": "true",
+                "data-bwignore": "true",
+            }
+        ),
     )
 
     field_order = [
@@ -215,7 +224,7 @@ class ConsultationRequestForm(forms.ModelForm):
 
     def is_bot(self):
         """True when the honeypot field holds anything: a person never sees it."""
-        return bool(self.data.get(self.add_prefix("subject"), "").strip())
+        return bool(self.data.get(self.add_prefix("leave_this_empty"), "").strip())
 
     def clean_best_times(self):
         # Keep the order the form shows them in, whatever order the browser sent.

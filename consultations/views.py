@@ -4,7 +4,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -70,6 +70,8 @@ class ConsultationRequestView(CreateView):
         self.object = None
         form = self.get_form()
         if form.is_bot():
+            # Counted in the log (never the content) so a real person caught by it can be noticed.
+            logger.warning("Consultation form: the hidden field was filled; nothing stored.")
             return redirect(self.success_url)
         if form.is_valid():
             return self.form_valid(form)
@@ -93,7 +95,10 @@ class ConsultationRequestView(CreateView):
             ).count()
             if recent_from_client >= settings.CONSULTATION_RATE_LIMIT_PER_HOUR:
                 logger.warning("Consultation request refused: a client is over the hourly limit.")
-                response = render(self.request, "consultations/rate_limited.html", status=429)
+                # The form comes back filled in, so nothing typed is lost; the page says to call.
+                response = self.render_to_response(
+                    self.get_context_data(form=form, rate_limited=True), status=429
+                )
                 response["Retry-After"] = "3600"
                 return response
             form.instance.client_key = key

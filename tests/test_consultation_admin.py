@@ -743,3 +743,11 @@ def test_export_permission_alone_unlocks_the_action(
 
     assert "export_csv" in client.get(CHANGELIST).content.decode()
     assert export(client, [consultation])["Content-Type"].startswith("text/csv")
+
+
+def test_assignee_choice_offers_no_user_account_shortcuts(admin_client, make_consultation):
+    """Picking a colleague never offers to add, change or delete user accounts from a request."""
+    html = admin_client.get(change_url(make_consultation())).content.decode()
+    assert 'id="id_assigned_to"' in html
+    for shortcut in ("add_id_assigned_to", "change_id_assigned_to", "delete_id_assigned_to"):
+        assert shortcut not in html

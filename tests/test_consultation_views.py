@@ -134,17 +134,22 @@ def test_csrf_is_enforced(consultation_data):
     assert ConsultationRequest.objects.count() == 0
 
 
-def test_honeypot_gets_thanks_page_and_stores_nothing(submit, consultation_data):
-    """A bot that fills the hidden field sees the normal thanks page; nothing is stored or sent."""
-    response = submit({**consultation_data, "subject": "Cheap pills"})
+def test_honeypot_gets_thanks_page_and_stores_nothing(submit, consultation_data, caplog):
+    """A bot that fills the hidden field sees the normal thanks page; nothing is stored or sent.
+
+    Each catch is logged, without content, so a person caught by mistake can be noticed.
+    """
+    response = submit({**consultation_data, "leave_this_empty": "Cheap pills"})
     assert response.status_code == 302 and response["Location"] == THANKS
     assert ConsultationRequest.objects.count() == 0
     assert mail.outbox == []
+    assert "hidden field was filled" in caplog.text
+    assert "Cheap pills" not in caplog.text and consultation_data["name"] not in caplog.text
 
 
 def test_honeypot_wins_even_over_invalid_data(submit):
     """A bot that fills everything badly still just gets the thanks page."""
-    response = submit({"subject": "x", "phone": "nope", "voicemail_ok": "maybe"})
+    response = submit({"leave_this_empty": "x", "phone": "nope", "voicemail_ok": "maybe"})
     assert response.status_code == 302 and response["Location"] == THANKS
     assert ConsultationRequest.objects.count() == 0
 
@@ -191,6 +196,9 @@ def test_per_client_limit_answers_429_with_the_phone_number(submit, consultation
     assert 'href="tel:+19522603550"' in main and "(952) 260-3550" in main
     assert "Please call us" in main
     assert ConsultationRequest.objects.count() == 5
+    # Nothing typed is lost: the form comes back filled in.
+    assert 'value="Person 99"' in main
+    assert 'value="(651) 555-0123"' in main
 
 
 def test_limit_is_per_client(submit, consultation_data, settings):
