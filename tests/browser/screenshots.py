@@ -75,8 +75,7 @@ def staff_work_list(open_page, make_staff, log_in):
         voicemail_ok=True,
         created_at=now - timedelta(minutes=25),
     )
-    # Wide enough for every column beside the admin's navigation sidebar.
-    page = open_page(viewport={"width": 1600, "height": 900}, reduced_motion="reduce")
+    page = open_page(**SIZES["desktop"], reduced_motion="reduce")
     log_in(page, staff)
     page.goto(reverse("admin:consultations_consultationrequest_changelist"))
     expect(page.locator("#result_list tbody tr")).to_have_count(3)

@@ -55,7 +55,8 @@ def test_consultation_form_with_errors_is_accessible(open_page, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_too_many_requests_page_is_accessible(open_page, page_problems, size):
-    """The page a patient sees after too many requests from one connection (HTTP 429)."""
+    """The form as a patient sees it after too many requests from one connection (HTTP 429):
+    filled in as they left it, asking them to call."""
     # The live server sees the browser at the loopback address, IPv4 or IPv6.
     for address in ["127.0.0.1", "::1"]:
         for number in range(settings.CONSULTATION_RATE_LIMIT_PER_HOUR):
@@ -74,5 +75,7 @@ def test_too_many_requests_page_is_accessible(open_page, page_problems, size):
     page.get_by_label("Yes, you may leave a voicemail").check()
     page.get_by_label("I am 18 or older, and I agree to be called at this number.").check()
     page.get_by_role("button", name="Ask us to call me").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Please call us instead")
+    expect(page.get_by_role("heading", name="Please call us instead")).to_be_visible()
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.get_by_label("Your name")).to_have_value("Sam")
     assert_accessible(page)
