@@ -70,6 +70,19 @@ def read_the_faq(page, faq_content):
     expect(page.locator("details.faq-item")).to_have_count(3)
 
 
+def expect_trap_field_hidden_from_people(page):
+    """The field only bots fill in is there once, out of sight and out of screen readers' way."""
+    trap = page.locator("input[name='leave_this_empty']")
+    expect(trap).to_have_count(1)
+    expect(
+        page.locator(".honeypot[aria-hidden='true'] input[name='leave_this_empty']")
+    ).to_have_count(1)
+    expect(page.get_by_role("textbox", name="Leave this field empty")).to_have_count(0)
+    box = trap.bounding_box()
+    assert box["x"] + box["width"] <= 0, f"the trap field is on screen at {box}"
+    expect(trap).to_have_attribute("tabindex", "-1")
+
+
 NAME = "Zoë O'Brien-Nguyễn"
 NOTE = "Please ask for Zoë. I'm free after 3 on Tuesdays."
 
@@ -155,7 +168,7 @@ def test_patient_reads_the_faq_and_asks_for_a_call(open_page, faq_content, size)
     expect(page).to_have_url(re.compile(r"/consultation/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Ask us to call you")
     expect(page.get_by_text("This form is not for emergencies.")).to_be_visible()
-    expect(page.get_by_label("Leave this field empty")).not_to_be_in_viewport()
+    expect_trap_field_hidden_from_people(page)
     assert_fits_width(page)
 
     fill_with_mistakes(page)
