@@ -47,6 +47,16 @@ browser-deps:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	  { echo "ERROR: chromium is missing and could not be installed (apt-get install chromium)."; exit 1; }; }
 
+.PHONY: bench-deps
+bench-deps:
+	@command -v wrk >/dev/null || { echo "Installing Debian's wrk for the benchmark..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) || \
+	  { echo "ERROR: wrk is missing and could not be installed (apt-get install wrk)."; exit 1; }; }
+
+# Never part of `make test` or CI: it is a measurement, not a check. Needs PostgreSQL on 127.0.0.1.
+bench: $(STAMP) bench-deps
+	$(PY) -m bench.run
+
 run: $(STAMP)
 	@test -f .env || { cp .env.example .env; echo "Created .env from .env.example (DEBUG=on for local use)."; }
 	$(PY) manage.py migrate --noinput

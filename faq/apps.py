@@ -1,6 +1,19 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class FaqConfig(AppConfig):
     name = "faq"
     verbose_name = "Frequently asked questions"
+
+    def ready(self):
+        from .models import Category, Question, forget_recent_content_version
+
+        # Signals rather than save() overrides: they also see the admin's bulk delete.
+        for model in (Category, Question):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    forget_recent_content_version,
+                    sender=model,
+                    dispatch_uid=f"faq-forget-version-{model.__name__}",
+                )

@@ -158,3 +158,13 @@ def intake_user(make_staff_user):
 @pytest.fixture
 def intake_client(staff_client_for, intake_user):
     return staff_client_for(intake_user)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache (FAQ pages are cached per content version)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
