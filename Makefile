@@ -6,10 +6,12 @@ VENV ?= .venv
 PYTHON_FOR_VENV ?= $(shell command -v python3.13 || (command -v pyenv >/dev/null && pyenv which python3 2>/dev/null) || command -v python3)
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# axe-core for the accessibility checks, installed by `npm ci` from package-lock.json.
+NODE_STAMP := node_modules/.package-lock.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test test-fast lint format check-python superuser bench browser-deps clean
+.PHONY: help install run test test-fast lint format check-python superuser bench browser-deps screenshots clean
 
 help:
 	@echo "make run      start the site on http://$(HOST):$(PORT)/ (SQLite, starter content)"
@@ -18,6 +20,7 @@ help:
 	@echo "make format   ruff format and autofix"
 	@echo "make superuser  create an admin login and set up its authenticator app"
 	@echo "make bench    benchmark against PostgreSQL (writes docs/benchmarks.md)"
+	@echo "make screenshots  pictures of the main pages at phone and desktop size (docs/screenshots/)"
 
 check-python:
 	@$(PYTHON_FOR_VENV) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
@@ -30,7 +33,14 @@ $(STAMP): requirements.txt requirements-dev.txt | check-python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $(STAMP)
 
-install: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Installing Debian's npm for the accessibility checks..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null) || \
+	  { echo "ERROR: npm is missing and could not be installed (apt-get install npm)."; exit 1; }; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
 
 browser-deps:
 	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests..."; \
@@ -65,8 +75,11 @@ superuser: $(STAMP)
 	  $(PY) manage.py createsuperuser --username "$$username" && \
 	  $(PY) manage.py enrol_totp "$$username"
 
-test: $(STAMP) browser-deps
+test: $(STAMP) $(NODE_STAMP) browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+screenshots: $(STAMP) $(NODE_STAMP) browser-deps
+	$(PY) -m pytest -q tests/browser/screenshots.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -78,4 +91,4 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache test-results

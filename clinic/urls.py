@@ -1,14 +1,23 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from faq.sitemaps import QuestionSitemap, StaticPagesSitemap
 
 from . import views
 
 sitemaps = {"pages": StaticPagesSitemap, "questions": QuestionSitemap}
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's): point them to it."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("img/favicon.svg")
+
 
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
@@ -19,6 +28,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
     ),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path(
         "sitemap.xml",
         sitemap,

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -221,6 +222,14 @@ class CallAttemptForm(forms.ModelForm):
         model = CallAttempt
         fields = ["called_at", "outcome", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2, "cols": 40})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The tabular inline shows labels only as column headings: name each input for screen
+        # readers. (The date and time inputs carry labels of their own.)
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.MultiWidget):
+                field.widget.attrs.setdefault("aria-label", capfirst(field.label))
 
     def clean_called_at(self):
         called_at = self.cleaned_data["called_at"]

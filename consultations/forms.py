@@ -220,7 +220,7 @@ class ConsultationRequestForm(forms.ModelForm):
 
     def patient_fields(self):
         """Every field but the honeypot, which the template renders out of sight."""
-        return [field for field in self if field.name != "subject"]
+        return [field for field in self if field.name != "leave_this_empty"]
 
     def is_bot(self):
         """True when the honeypot field holds anything: a person never sees it."""

@@ -20,7 +20,7 @@ PERSONAL = {
     "email": "quillon.zebediah@example.net",
     "note": "Xylophonic marmalade",
 }
-PERSONAL_FRAGMENTS = ["Quillon", "Zebediah", "quillon", "0187", "Xylophonic"]
+PERSONAL_FRAGMENTS = ["Quillon", "Zebediah", "quillon", "555-0187", "5550187", "Xylophonic"]
 
 
 def free_port():

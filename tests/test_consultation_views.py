@@ -134,6 +134,14 @@ def test_csrf_is_enforced(consultation_data):
     assert ConsultationRequest.objects.count() == 0
 
 
+def test_honeypot_is_rendered_once_inside_its_hidden_box(client):
+    """The trap field never appears among the fields people fill in."""
+    html = client.get(URL).content.decode()
+    assert html.count('name="leave_this_empty"') == 1
+    hidden_box = html.split('<div class="honeypot" aria-hidden="true">', 1)[1].split("</div>", 1)[0]
+    assert 'name="leave_this_empty"' in hidden_box
+
+
 def test_honeypot_gets_thanks_page_and_stores_nothing(submit, consultation_data, caplog):
     """A bot that fills the hidden field sees the normal thanks page; nothing is stored or sent.
 
@@ -337,7 +345,7 @@ def test_submitted_values_never_reach_the_logs(submit, consultation_data, caplog
         submit({**values, "phone": "bad number"})
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "Request #" in logged  # the view does log, just nothing personal
-    for secret in ("Quillon", "Zebediah", "quillon.zebediah", "Xylophonic", "0187", "555"):
+    for secret in ("Quillon", "Zebediah", "quillon.zebediah", "Xylophonic", "555-0187", "5550187"):
         assert secret not in logged
 
 

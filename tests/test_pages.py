@@ -22,3 +22,11 @@ def test_every_page_shows_phone_crisis_line_and_privacy_link(client, path):
     assert "not medical advice" in html
     assert '<html lang="en">' in html
     assert 'class="skip-link" href="#main"' in html
+
+
+def test_favicon_ico_points_to_the_site_icon(client):
+    """Browsers ask for /favicon.ico where a page names no icon (the admin): it is not a 404."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/img/favicon.svg"
+    assert client.get(response["Location"]).status_code == 200

@@ -14,6 +14,7 @@ TYPED = {
 }
 
 # Fragments of TYPED that must never appear in a log, in any format the site might write them.
+# (Not the last four digits alone: process ids and ports in logs can contain them by chance.)
 PERSONAL_FRAGMENTS = [
     "Siobhán",
     "Siobh",
@@ -21,8 +22,7 @@ PERSONAL_FRAGMENTS = [
     "siobhan.quillfeather",
     "quillfeather",
     "555-0142",
-    "5550142",
-    "0142",
+    "5550142",  # also inside the E.164 form +16515550142
     "Marmaduke",
     "Shiv",
 ]
