@@ -185,6 +185,7 @@ class ConsultationRequestForm(forms.ModelForm):
     )
     # A honeypot: hidden from people (see the template), filled by bots that fill everything.
     # Its name and attributes give browsers' autofill and password managers nothing to match.
+    HONEYPOT = "leave_this_empty"
     leave_this_empty = forms.CharField(
         label="Leave this field empty",
         required=False,
@@ -220,11 +221,14 @@ class ConsultationRequestForm(forms.ModelForm):
 
     def patient_fields(self):
         """Every field but the honeypot, which the template renders out of sight."""
-        return [field for field in self if field.name != "leave_this_empty"]
+        return [field for field in self if field.name != self.HONEYPOT]
 
     def is_bot(self):
         """True when the honeypot field holds anything: a person never sees it."""
-        return bool(self.data.get(self.add_prefix("leave_this_empty"), "").strip())
+        return bool(self.data.get(self.add_prefix(self.HONEYPOT), "").strip())
+
+    def honeypot_field(self):
+        return self[self.HONEYPOT]
 
     def clean_best_times(self):
         # Keep the order the form shows them in, whatever order the browser sent.

@@ -178,3 +178,13 @@ def fill_login_form(page, user, code=""):
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_label("Code from your authenticator app").fill(code)
     page.get_by_role("button", name="Log in").click()
+
+
+def send_consultation_form(page, name, phone, call_time):
+    """Fill the form's required answers as a patient would and send it."""
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Phone number").fill(phone)
+    page.get_by_label(call_time).check()
+    page.get_by_label("Yes, you may leave a voicemail").check()
+    page.get_by_label("I am 18 or older, and I agree to be called at this number.").check()
+    page.get_by_role("button", name="Ask us to call me").click()

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from consultations.models import ConsultationRequest
 from consultations.views import client_key
 
-from .support import SIZES, assert_accessible
+from .support import SIZES, assert_accessible, send_consultation_form
 
 pytestmark = pytest.mark.browser
 
@@ -69,12 +69,7 @@ def test_too_many_requests_page_is_accessible(open_page, page_problems, size):
     page_problems.expect_status("/consultation/", 429)
     page = open_page(**SIZES[size])
     page.goto("/consultation/")
-    page.get_by_label("Your name").fill("Sam")
-    page.get_by_label("Phone number").fill("(651) 555-0199")
-    page.get_by_label("Morning (8–11 am)").check()
-    page.get_by_label("Yes, you may leave a voicemail").check()
-    page.get_by_label("I am 18 or older, and I agree to be called at this number.").check()
-    page.get_by_role("button", name="Ask us to call me").click()
+    send_consultation_form(page, "Sam", "(651) 555-0199", "Morning (8–11 am)")
     expect(page.get_by_role("heading", name="Please call us instead")).to_be_visible()
     expect(page.locator("#error-summary")).to_be_focused()
     expect(page.get_by_label("Your name")).to_have_value("Sam")

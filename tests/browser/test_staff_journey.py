@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from consultations.models import CallAttempt, ConsultationRequest
 
-from .support import SIZES, assert_accessible, fill_login_form
+from .support import SIZES, assert_accessible, fill_login_form, send_consultation_form
 
 pytestmark = pytest.mark.browser
 
@@ -18,12 +18,7 @@ pytestmark = pytest.mark.browser
 def ask_for_a_call(page):
     """The patient's side, briefly: a request sent through the form."""
     page.goto("/consultation/")
-    page.get_by_label("Your name").fill("Ana Lucía Pérez")
-    page.get_by_label("Phone number").fill("651-555-0142")
-    page.get_by_label("Afternoon (1–5 pm)").check()
-    page.get_by_label("Yes, you may leave a voicemail").check()
-    page.get_by_label("I am 18 or older, and I agree to be called at this number.").check()
-    page.get_by_role("button", name="Ask us to call me").click()
+    send_consultation_form(page, "Ana Lucía Pérez", "651-555-0142", "Afternoon (1–5 pm)")
     expect(page).to_have_url(re.compile(r"/consultation/thanks/$"))
     return ConsultationRequest.objects.get(name="Ana Lucía Pérez")
 
