@@ -1,6 +1,6 @@
 # The clinic site: gunicorn serving Django, static files served by WhiteNoise.
 # Build:  docker build -t clinic-site .
-# Run:    see "Deploying" in README.md for the environment it needs.
+# Run:    see "Deploying" in docs/operations.md for the environment it needs.
 FROM python:3.13-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -1,6 +1,6 @@
 """Gunicorn settings, used by the container image and by the test that stands in for it.
 
-Every value can be changed from the environment; see "Deploying" in README.md.
+Every value can be changed from the environment; see docs/operations.md, "The server".
 """
 
 import os

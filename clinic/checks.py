@@ -13,8 +13,8 @@ def check_proxy_is_trusted(app_configs, **kwargs):
                 "FORWARDED_ALLOW_IPS is not set, so gunicorn believes X-Forwarded-Proto only "
                 "from 127.0.0.1.",
                 hint="Set FORWARDED_ALLOW_IPS to the address of the proxy that terminates HTTPS "
-                "(README.md, 'Deploying'); otherwise every request through it looks like plain "
-                "HTTP and is redirected to HTTPS again, without end.",
+                "(docs/operations.md, 'Behind a proxy'); otherwise every request through it "
+                "looks like plain HTTP and is redirected to HTTPS again, without end.",
                 id="clinic.W001",
             )
         ]

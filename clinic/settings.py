@@ -1,4 +1,4 @@
-"""Settings for the clinic site, read from the environment (see README.md and .env.example)."""
+"""Settings for the clinic site, read from the environment (docs/operations.md, .env.example)."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -26,7 +26,8 @@ if not SECRET_KEY:
             "or set DEBUG=on for local development."
         )
     SECRET_KEY = "development-only-secret-key-never-use-in-production"  # noqa: S105
-# Old keys still accepted for signatures while a new SECRET_KEY takes over (README: rotating).
+# Old keys still accepted for signatures while a new SECRET_KEY takes over
+# (docs/operations.md, 'The secret key').
 SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
@@ -298,7 +299,7 @@ CONSULTATION_TRUSTED_PROXIES = env.int("CONSULTATION_TRUSTED_PROXIES", default=0
 
 # Keys that encrypt sensitive free text at rest (Fernet keys, comma-separated). The first encrypts;
 # all decrypt, so a new key goes first and old ones stay until `rotate_encryption_keys` has run.
-# Generating a key: see README.md, "Encryption keys".
+# Generating a key: see docs/operations.md, "Encryption keys".
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 if not FIELD_ENCRYPTION_KEYS:
     if not DEBUG:
@@ -306,7 +307,7 @@ if not FIELD_ENCRYPTION_KEYS:
             "FIELD_ENCRYPTION_KEYS is not set. It encrypts patients' notes in the database. "
             "Generate a key with: python -c 'from cryptography.fernet import Fernet; "
             "print(Fernet.generate_key().decode())' and set FIELD_ENCRYPTION_KEYS to it "
-            "(see README.md, 'Encryption keys'), or set DEBUG=on for local development."
+            "(see docs/operations.md, 'Encryption keys'), or set DEBUG=on for local development."
         )
     FIELD_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXktMDAwMDA="]
 try:
@@ -315,7 +316,7 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured(
         "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key (32 url-safe base64-encoded "
-        "bytes). Generate one as README.md shows."
+        "bytes). Generate one as docs/operations.md shows."
     ) from exc
 
 # Logs go to stdout, where the container platform collects them.

@@ -33,7 +33,7 @@ def free_port():
 
 
 def production_env(workdir, database_url, **extra):
-    """The production environment documented in README.md, pointed at local resources."""
+    """The production environment documented in docs/operations.md, pointed at local resources."""
     env = {name: os.environ[name] for name in ("PATH", "LANG", "LC_ALL") if name in os.environ}
     env.update(
         {

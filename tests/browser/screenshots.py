@@ -1,9 +1,12 @@
-"""Screenshots of the main pages at phone and desktop size, for the README: `make screenshots`.
+"""Screenshots for the README and the staff guide: `make screenshots`.
+
+The main pages at phone and desktop size, and the admin screens the staff guide walks through.
 
 Not part of the test suite (pytest collects test_*.py only); run through pytest so it uses the
 browser harness, the starter content and the same checks for page problems.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,7 +19,7 @@ from playwright.sync_api import expect
 from consultations.models import CallAttempt, ConsultationRequest
 from faq.models import Question
 
-from .support import SIZES
+from .support import SIZES, STAFF_PASSWORD, fill_login_form
 
 pytestmark = pytest.mark.browser
 
@@ -47,10 +50,24 @@ SHOTS = [
 ]
 
 
-def staff_work_list(open_page, make_staff, log_in):
-    """The admin's request list as intake staff see it, with a few made-up requests."""
+def sign_in_pictures(page, staff, authenticator_code):
+    """The admin's sign-in page filled in, and what it says when the app's code is missing."""
+    page.goto(reverse("admin:index"))
+    expect(page).to_have_url(re.compile(r"/login/"))
+    page.get_by_label("Username").fill(staff.username)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_label("Code from your authenticator app").fill("492816")
+    page.screenshot(path=OUTPUT / "staff-sign-in.png", full_page=True)
+    fill_login_form(page, staff)
+    expect(page.get_by_text("Enter the 6-digit code from your authenticator app.")).to_be_visible()
+    page.screenshot(path=OUTPUT / "staff-sign-in-code.png", full_page=True)
+    fill_login_form(page, staff, authenticator_code(staff))
+    expect(page.get_by_role("heading", name="Clinic administration")).to_be_visible()
+
+
+def made_up_requests(staff):
+    """Three requests as the list shows them: one overdue, one being called, one just in."""
     now = timezone.now()
-    staff = make_staff("robin", "Intake staff", "Robin")
     ConsultationRequest.objects.create(
         name="Avery Example",
         phone="+16515550100",
@@ -61,13 +78,21 @@ def staff_work_list(open_page, make_staff, log_in):
     called = ConsultationRequest.objects.create(
         name="Sam Example",
         phone="+16515550101",
+        email="sam@example.com",
         best_times=["midday", "evening"],
         voicemail_ok=False,
+        note="I work mornings; evenings are easiest for me.",
         created_at=now - timedelta(hours=20),
         assigned_to=staff,
         status=ConsultationRequest.Status.CONTACTING,
     )
-    CallAttempt.objects.create(request=called, called_by=staff, outcome="no_answer")
+    CallAttempt.objects.create(
+        request=called,
+        called_by=staff,
+        called_at=now - timedelta(hours=3),
+        outcome="no_answer",
+        notes="No voicemail: she asked us not to leave one.",
+    )
     ConsultationRequest.objects.create(
         name="Jordan Example",
         phone="+16515550102",
@@ -75,14 +100,56 @@ def staff_work_list(open_page, make_staff, log_in):
         voicemail_ok=True,
         created_at=now - timedelta(minutes=25),
     )
+    return called
+
+
+def call_log_picture(page, consultation):
+    """A request's page after a second call has been logged on it."""
+    page.goto(reverse("admin:consultations_consultationrequest_change", args=[consultation.pk]))
+    call = page.locator("#call_attempts-1")
+    call.get_by_role("combobox").select_option(label="Asked to call later")
+    call.get_by_role("textbox", name=re.compile("notes", re.I)).fill(
+        "Call back Thursday after 2 pm."
+    )
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(page.locator("#call_attempts-1")).to_contain_text("Robin")
+    page.screenshot(path=OUTPUT / "staff-request-call-log.png", full_page=True)
+
+
+def close_step_picture(page):
+    """The reason asked for when requests are closed from the list."""
+    page.goto(reverse("admin:consultations_consultationrequest_changelist"))
+    page.locator("#result_list tbody tr").first.locator("input.action-select").check()
+    page.locator("select[name=action]").select_option(label="Close selected requests…")
+    page.get_by_role("button", name="Run").click()
+    expect(page.get_by_text("You are closing 1 request:")).to_be_visible()
+    page.get_by_label("Reason for closing").select_option(label="Could not be reached")
+    page.screenshot(path=OUTPUT / "staff-close-requests.png", full_page=True)
+
+
+def staff_pictures(open_page, make_staff, log_in, authenticator_code):
+    """The admin as intake staff and a content editor see it, with a few made-up requests."""
+    staff = make_staff("robin", "Intake staff", "Robin")
+    consultation = made_up_requests(staff)
     page = open_page(**SIZES["desktop"], reduced_motion="reduce")
-    log_in(page, staff)
+    sign_in_pictures(page, staff, authenticator_code)
     page.goto(reverse("admin:consultations_consultationrequest_changelist"))
     expect(page.locator("#result_list tbody tr")).to_have_count(3)
     page.screenshot(path=OUTPUT / "admin-requests-desktop.png", full_page=True)
+    call_log_picture(page, consultation)
+    close_step_picture(page)
+
+    editor = make_staff("casey", "Content editors", "Casey")
+    page = open_page(**SIZES["desktop"], reduced_motion="reduce")
+    log_in(page, editor)
+    question = Question.objects.get(slug="how-is-the-ketamine-given")
+    page.goto(reverse("admin:faq_question_change", args=[question.pk]))
+    expect(page.get_by_label("Published")).to_be_checked()
+    page.screenshot(path=OUTPUT / "staff-question-edit.png", full_page=True)
 
 
-def test_screenshots(open_page, make_staff, log_in):
+def test_screenshots(open_page, make_staff, log_in, authenticator_code):
     """The starter content (loaded by the migrations) fills the pages as a new site shows them.
     One test for both sizes: the database is emptied after each browser test."""
     assert Question.objects.published().count() >= 8
@@ -96,4 +163,4 @@ def test_screenshots(open_page, make_staff, log_in):
             page.screenshot(
                 path=OUTPUT / f"{name}-{size}.png", full_page=True, animations="disabled"
             )
-    staff_work_list(open_page, make_staff, log_in)
+    staff_pictures(open_page, make_staff, log_in, authenticator_code)
