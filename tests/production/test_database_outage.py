@@ -8,8 +8,7 @@ import pytest
 
 from faq.models import RECENT_VERSION_SECONDS
 
-from .private_postgres import PrivatePostgres
-from .production import (
+from ..servers import (
     ADMIN_URL,
     Gunicorn,
     create_staff_member,
@@ -18,7 +17,8 @@ from .production import (
     production_env,
     sign_in_as_staff,
 )
-from .typed_form import PERSONAL_FRAGMENTS, TYPED, assert_form_holds
+from ..typed_form import PERSONAL_FRAGMENTS, TYPED, assert_form_holds
+from .private_postgres import PrivatePostgres
 
 PHONE_LINK = 'href="tel:+19522603550"'
 ADMIN = f"/{ADMIN_URL}"

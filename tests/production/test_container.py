@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from .production import ADMIN_URL, BASE_DIR, PUBLIC_HOST, free_port, manage
+from ..servers import ADMIN_URL, BASE_DIR, PUBLIC_HOST, free_port, manage
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_plain_http_is_redirected_to_https(site):
 
 def test_page_through_gunicorn_with_security_headers(site):
     """A page served through gunicorn carries HSTS, CSP and the other headers."""
-    from .test_security_headers import assert_security_headers
+    from ..site.test_security_headers import assert_security_headers
 
     reply = site.request("GET", "/")
     assert reply.status == 200

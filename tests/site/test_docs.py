@@ -2,7 +2,7 @@
 
 import re
 
-from .production import BASE_DIR
+from ..servers import BASE_DIR
 
 
 def variables_read_by(path, pattern):

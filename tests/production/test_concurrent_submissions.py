@@ -23,7 +23,7 @@ from urllib.error import HTTPError
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 50
 
 
