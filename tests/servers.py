@@ -1,73 +1,36 @@
-"""Run the site as the container image does: production settings, collectstatic, gunicorn.
+"""The site under a real gunicorn on a free loopback port: the one harness shared by the
+production tests, the concurrency tests and `make bench`.
 
-No Docker engine runs on the test machines, so the tests do the image's steps themselves, with
-the same gunicorn.conf.py, on a free loopback port.
+Standard library only, so that bench/ can use it outside pytest.
 """
 
+import gzip
 import http.client
 import os
-import re
-import secrets
+import signal
 import socket
 import subprocess
 import sys
 import time
-from base64 import b32decode
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
-from cryptography.fernet import Fernet
-from django_otp.oath import totp
-
 BASE_DIR = Path(__file__).resolve().parent.parent
-PUBLIC_HOST = "clinic.example.org"
-ADMIN_URL = "staff-area-7c1e/"
+START_TIMEOUT_S = 30
+STOP_TIMEOUT_S = 20
+
+
+class ServerError(RuntimeError):
+    pass
 
 
 def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def production_env(workdir, database_url, **extra):
-    """The production environment documented in README.md, pointed at local resources."""
-    env = {name: os.environ[name] for name in ("PATH", "LANG", "LC_ALL") if name in os.environ}
-    env.update(
-        {
-            "HOME": str(workdir),
-            "DEBUG": "off",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": PUBLIC_HOST,
-            "CSRF_TRUSTED_ORIGINS": f"https://{PUBLIC_HOST}",
-            "DATABASE_URL": database_url,
-            "STATIC_ROOT": str(workdir / "staticfiles"),
-            "ADMIN_URL": ADMIN_URL,
-            # The tests play the TLS-terminating proxy, from loopback.
-            "FORWARDED_ALLOW_IPS": "127.0.0.1",
-            "HOST": "127.0.0.1",
-            "WEB_CONCURRENCY": "2",
-            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "SITE_URL": f"https://{PUBLIC_HOST}",
-            # Staff emails are sent by the task worker, which these tests do not run.
-            "EMAIL_URL": "smtp://127.0.0.1:25",
-            "DEFAULT_FROM_EMAIL": f"website@{PUBLIC_HOST}",
-            "CONSULTATION_NOTIFY_EMAILS": "intake@clinic.test",
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
-    )
-    env.update(extra)
-    return env
-
-
-def dockerfile_build_env():
-    """The variables the Dockerfile sets for its collectstatic step, read from the Dockerfile."""
-    dockerfile = (BASE_DIR / "Dockerfile").read_text().replace("\\\n", " ")
-    step = next(line for line in dockerfile.splitlines() if "collectstatic" in line)
-    command = step.removeprefix("RUN").split("python manage.py collectstatic")[0]
-    return dict(word.split("=", 1) for word in command.split())
 
 
 def manage(env, *args, timeout=180):
@@ -80,9 +43,8 @@ def manage(env, *args, timeout=180):
         text=True,
         timeout=timeout,
     )
-    assert result.returncode == 0, (
-        f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
-    )
+    if result.returncode != 0:
+        raise ServerError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
 
 
@@ -91,10 +53,15 @@ class Reply:
     status: int
     headers: http.client.HTTPMessage
     body: bytes
+    # Status line, headers and body as they came over the connection.
+    wire_bytes: int
 
     @property
     def text(self):
-        return self.body.decode()
+        body = self.body
+        if self.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        return body.decode()
 
     @property
     def cookies(self):
@@ -106,20 +73,39 @@ class Reply:
 
 @dataclass
 class Gunicorn:
-    """gunicorn with gunicorn.conf.py on 127.0.0.1, its output captured in files."""
+    """gunicorn with gunicorn.conf.py on 127.0.0.1, its output captured in files.
+
+    `env` is the whole environment of the server; `host` is the Host header requests carry
+    unless told otherwise (it must be in ALLOWED_HOSTS); `extra_args` go to gunicorn after the
+    config file, so they override it.
+    """
 
     env: dict
     log_dir: Path
+    host: str = "127.0.0.1"
+    extra_args: list = field(default_factory=list)
     port: int = 0
     process: subprocess.Popen | None = None
 
     @property
+    def command(self):
+        return [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", *self.extra_args]
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
     def access_and_error_log(self):
-        return (self.log_dir / "gunicorn.stdout").read_text() + (
-            self.log_dir / "gunicorn.stderr"
-        ).read_text()
+        return "".join(
+            (self.log_dir / name).read_text(errors="replace")
+            for name in ("gunicorn.stdout", "gunicorn.stderr")
+            if (self.log_dir / name).exists()
+        )
 
     def start(self, wait_for_health=True):
+        """Start, then wait until /healthz/ answers 200 (or answers at all, without
+        `wait_for_health`); stopped again and ServerError raised if it does not in time."""
         self.port = free_port()
         self.log_dir.mkdir(parents=True, exist_ok=True)
         with (
@@ -127,17 +113,17 @@ class Gunicorn:
             open(self.log_dir / "gunicorn.stderr", "ab") as stderr,
         ):
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
+                self.command,
                 cwd=BASE_DIR,
-                env={**self.env, "PORT": str(self.port)},
+                env={**self.env, "HOST": "127.0.0.1", "PORT": str(self.port)},
                 stdout=stdout,
                 stderr=stderr,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited early:\n{self.access_and_error_log}")
+                raise ServerError(f"gunicorn exited early:\n{self.access_and_error_log}")
             try:
                 reply = self.request("GET", "/healthz/", secure=False)
             except OSError:
@@ -147,75 +133,67 @@ class Gunicorn:
                 return self
             time.sleep(0.2)
         self.stop()
-        raise RuntimeError(f"gunicorn did not become healthy:\n{self.access_and_error_log}")
+        raise ServerError(f"gunicorn did not become healthy:\n{self.access_and_error_log}")
 
     def stop(self):
+        """Stop the server and its workers (its whole process group)."""
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.terminate()
+        os.killpg(self.process.pid, signal.SIGTERM)
         try:
-            self.process.wait(timeout=20)
+            self.process.wait(timeout=STOP_TIMEOUT_S)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
 
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
     def request(
-        self, method, path, *, form=None, headers=None, secure=True, host=PUBLIC_HOST, cookies=None
+        self,
+        method,
+        path,
+        *,
+        form=None,
+        body=None,
+        headers=None,
+        secure=True,
+        host=None,
+        cookies=None,
+        timeout=20,
     ):
         """One request; `secure` makes it arrive as the TLS-terminating proxy would send it.
 
-        Pass a dict as `cookies` to play one browser: it is sent, and updated from the reply.
+        `form` is sent urlencoded, as a browser on the site's own page would; `body` is sent as
+        it is. Pass a dict as `cookies` to play one browser: it is sent, and updated from the
+        reply.
         """
+        host = host or self.host
         all_headers = {"Host": host, "Accept-Encoding": "identity"}
         if secure:
             all_headers["X-Forwarded-Proto"] = "https"
         if cookies:
             all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
-        body = None
         if form is not None:
             body = urlencode(form, doseq=True)
             all_headers["Content-Type"] = "application/x-www-form-urlencoded"
             all_headers["Origin"] = f"https://{host}"
             all_headers["Referer"] = f"https://{host}{path}"
         all_headers.update(headers or {})
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             connection.request(method, path, body=body, headers=all_headers)
             response = connection.getresponse()
-            reply = Reply(response.status, response.headers, response.read())
+            data = response.read()
         finally:
             connection.close()
+        head = len(f"HTTP/1.1 {response.status} {response.reason}\r\n\r\n") + sum(
+            len(f"{name}: {value}\r\n") for name, value in response.getheaders()
+        )
+        reply = Reply(response.status, response.headers, data, head + len(data))
         if cookies is not None:
             cookies.update((name, morsel.value) for name, morsel in reply.cookies.items())
         return reply
-
-
-def csrf_token_in(html):
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-
-
-def create_staff_member(env, username, password):
-    """A superuser with an authenticator app; returns the app's secret key."""
-    email = f"{username}@clinic.test"
-    manage(
-        {**env, "DJANGO_SUPERUSER_PASSWORD": password},
-        "createsuperuser", "--noinput", "--username", username, "--email", email,
-    )  # fmt: skip
-    output = manage(env, "enrol_totp", username, "--no-qr").stdout
-    return b32decode(re.search(r"type in this key:\s+([A-Z2-7]+)", output).group(1))
-
-
-def sign_in_as_staff(server, username, password, key):
-    """Sign in through the admin's login page with password and code; returns the cookies."""
-    cookies = {}
-    login = f"/{server.env['ADMIN_URL']}login/"
-    page = server.request("GET", login, cookies=cookies)
-    form = {
-        "csrfmiddlewaretoken": csrf_token_in(page.text),
-        "username": username,
-        "password": password,
-        "otp_token": f"{totp(key):06d}",
-    }
-    reply = server.request("POST", login, form=form, cookies=cookies)
-    assert reply.status == 302, reply.text
-    return cookies

@@ -1,6 +1,7 @@
 import pytest
 
-from ..servers import Gunicorn, dockerfile_build_env, manage, production_env
+from ..servers import Gunicorn, manage
+from .support import PUBLIC_HOST, dockerfile_build_env, production_env
 
 
 @pytest.fixture(scope="session")
@@ -13,7 +14,7 @@ def production_site(tmp_path_factory):
     build_env = {k: env[k] for k in ("PATH", "LANG", "HOME", "STATIC_ROOT") if k in env}
     manage({**build_env, **dockerfile_build_env()}, "collectstatic", "--noinput")
     manage(env, "migrate", "--noinput")
-    server = Gunicorn(env, workdir / "logs").start()
+    server = Gunicorn(env, workdir / "logs", host=PUBLIC_HOST).start()
     try:
         yield server
     finally:

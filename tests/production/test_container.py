@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from ..servers import ADMIN_URL, BASE_DIR, PUBLIC_HOST, free_port, manage
+from ..servers import BASE_DIR, free_port, manage
+from .support import ADMIN_URL, PUBLIC_HOST
 
 
 @pytest.fixture
