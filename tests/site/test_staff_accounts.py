@@ -1,6 +1,9 @@
 """Staff sign-in: two factors, lockout after repeated failures, idle timeout, strong passwords."""
 
+import runpy
+import sys
 from datetime import timedelta
+from types import ModuleType
 
 import pytest
 from axes.models import AccessAttempt
@@ -42,11 +45,20 @@ def sign_in(client, password=PASSWORD, code=""):
     )
 
 
-def test_admin_lives_at_admin_url():
-    """The admin is mounted where ADMIN_URL says."""
-    from django.urls import reverse
+def test_admin_lives_at_admin_url(client, settings, monkeypatch):
+    """The admin is mounted where ADMIN_URL says, and the usual /admin/ is not found."""
+    settings.ADMIN_URL = "staff-area-test/"
+    # The site's URLs built afresh under the new setting, as a server started with it builds them.
+    urls = ModuleType("admin_url_test_urls")
+    urls.__dict__.update(runpy.run_module("clinic.urls"))
+    monkeypatch.setitem(sys.modules, urls.__name__, urls)
+    settings.ROOT_URLCONF = urls.__name__
 
-    assert reverse("admin:index") == ADMIN
+    response = client.get("/staff-area-test/")
+    assert response.status_code == 302
+    assert response["Location"] == "/staff-area-test/login/?next=/staff-area-test/"
+    assert client.get("/staff-area-test/login/").status_code == 200
+    assert client.get("/admin/").status_code == 404
 
 
 def test_password_and_code_open_the_admin(client, device):
