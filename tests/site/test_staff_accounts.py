@@ -1,9 +1,9 @@
 """Staff sign-in: two factors, lockout after repeated failures, idle timeout, strong passwords."""
 
-import runpy
+import importlib.util
 import sys
 from datetime import timedelta
-from types import ModuleType
+from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
@@ -15,6 +15,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+import clinic.urls
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +51,13 @@ def test_admin_lives_at_admin_url(client, settings, monkeypatch):
     """The admin is mounted where ADMIN_URL says, and the usual /admin/ is not found."""
     settings.ADMIN_URL = "staff-area-test/"
     # The site's URLs built afresh under the new setting, as a server started with it builds them.
-    urls = ModuleType("admin_url_test_urls")
-    urls.__dict__.update(runpy.run_module("clinic.urls"))
-    monkeypatch.setitem(sys.modules, urls.__name__, urls)
-    settings.ROOT_URLCONF = urls.__name__
+    spec = importlib.util.spec_from_file_location(
+        "clinic.urls_with_changed_admin_url", Path(clinic.urls.__file__)
+    )
+    urls = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(urls)
+    monkeypatch.setitem(sys.modules, spec.name, urls)
+    settings.ROOT_URLCONF = spec.name
 
     response = client.get("/staff-area-test/")
     assert response.status_code == 302
