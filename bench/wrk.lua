@@ -1,4 +1,4 @@
--- wrk script for bench/run.py. Prints wrk's figures as one JSON line, and when BENCH_BODY is
+-- wrk script for bench/load.py. Prints wrk's figures as one JSON line, and when BENCH_BODY is
 -- set sends POSTs whose body has BENCHN replaced by a number unique to each request (and
 -- BENCHL by the same number in letters), so no two submissions are identical, and each comes
 -- from its own client address.

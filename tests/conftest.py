@@ -6,8 +6,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from faq.models import Category, Question
 
-from .production import Gunicorn, dockerfile_build_env, manage, production_env
-
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
@@ -79,38 +77,6 @@ def authenticator_code(db):
 def admin_client(admin_user, staff_client_for):
     """pytest-django's admin_client, with the second factor the admin requires."""
     return staff_client_for(admin_user)
-
-
-@pytest.fixture
-def consultation_data():
-    """A complete, valid consultation form submission, as a browser posts it."""
-    return {
-        "name": "Jordan Rivera",
-        "phone": "(651) 555-0123",
-        "email": "jordan@example.com",
-        "best_times": ["morning", "evening"],
-        "voicemail_ok": "no",
-        "note": "Please ask for Jordan.",
-        "heard_about": "clinician",
-        "consent": "on",
-    }
-
-
-@pytest.fixture(scope="session")
-def production_site(tmp_path_factory):
-    """The site as the container runs it: collectstatic, migrate, gunicorn with gunicorn.conf.py
-    on a loopback port, production settings, its own SQLite database. Stopped after the run."""
-    workdir = tmp_path_factory.mktemp("container")
-    env = production_env(workdir, f"sqlite:///{workdir / 'db.sqlite3'}")
-    # collectstatic runs exactly as the image build does, with the Dockerfile's throwaway settings.
-    build_env = {k: env[k] for k in ("PATH", "LANG", "HOME", "STATIC_ROOT") if k in env}
-    manage({**build_env, **dockerfile_build_env()}, "collectstatic", "--noinput")
-    manage(env, "migrate", "--noinput")
-    server = Gunicorn(env, workdir / "logs").start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 # --- consultation requests and staff users ---

@@ -116,6 +116,25 @@ def test_axe_reports_violations(page):
         assert_accessible(page)
 
 
+def test_axe_checks_the_wcag_22_rules(page):
+    """The check includes WCAG 2.2 AA: two buttons too small to tap, side by side, fail it."""
+    page.goto("/privacy/")
+    page.evaluate(
+        """() => {
+            for (const label of ["Yes", "No"]) {
+                const button = document.createElement("button");
+                button.type = "button";
+                button.textContent = label;
+                Object.assign(button.style, {width: "12px", height: "12px", padding: "0",
+                                             margin: "0", overflow: "hidden"});
+                document.querySelector("main").append(button);
+            }
+        }"""
+    )
+    with pytest.raises(AssertionError, match="target-size"):
+        assert_accessible(page)
+
+
 def test_axe_is_the_release_package_lock_pins():
     """The injected axe-core is the version package-lock.json pins (installed by `npm ci`)."""
     lock = json.loads((Path(settings.BASE_DIR) / "package-lock.json").read_text(encoding="utf-8"))

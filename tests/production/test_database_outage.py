@@ -8,17 +8,17 @@ import pytest
 
 from faq.models import RECENT_VERSION_SECONDS
 
+from ..servers import Gunicorn, manage
+from ..typed_form import PERSONAL_FRAGMENTS, TYPED, assert_form_holds
 from .private_postgres import PrivatePostgres
-from .production import (
+from .support import (
     ADMIN_URL,
-    Gunicorn,
+    PUBLIC_HOST,
     create_staff_member,
     csrf_token_in,
-    manage,
     production_env,
     sign_in_as_staff,
 )
-from .typed_form import PERSONAL_FRAGMENTS, TYPED, assert_form_holds
 
 PHONE_LINK = 'href="tel:+19522603550"'
 ADMIN = f"/{ADMIN_URL}"
@@ -41,7 +41,7 @@ def site(database, tmp_path_factory):
     env = production_env(workdir, database.url, STATIC_MANIFEST="off")
     (workdir / "staticfiles").mkdir()
     manage(env, "migrate", "--noinput")
-    server = Gunicorn(env, workdir / "logs").start()
+    server = Gunicorn(env, workdir / "logs", host=PUBLIC_HOST).start()
     try:
         yield server
     finally:

@@ -1,4 +1,3 @@
-import socket
 from io import StringIO
 
 import pytest
@@ -11,6 +10,8 @@ from django_tasks_db.models import DBTaskResult
 from consultations.models import ConsultationRequest
 from consultations.tasks import notify_staff_of_request
 
+from ..servers import free_port
+
 pytestmark = pytest.mark.django_db
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -21,12 +22,6 @@ PERSONAL = {
     "note": "Xylophonic marmalade",
 }
 PERSONAL_FRAGMENTS = ["Quillon", "Zebediah", "quillon", "555-0187", "5550187", "Xylophonic"]
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Inbox:

@@ -1,6 +1,9 @@
 """Staff sign-in: two factors, lockout after repeated failures, idle timeout, strong passwords."""
 
+import importlib.util
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
@@ -12,6 +15,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+import clinic.urls
 
 pytestmark = pytest.mark.django_db
 
@@ -42,11 +47,23 @@ def sign_in(client, password=PASSWORD, code=""):
     )
 
 
-def test_admin_lives_at_admin_url():
-    """The admin is mounted where ADMIN_URL says."""
-    from django.urls import reverse
+def test_admin_lives_at_admin_url(client, settings, monkeypatch):
+    """The admin is mounted where ADMIN_URL says, and the usual /admin/ is not found."""
+    settings.ADMIN_URL = "staff-area-test/"
+    # The site's URLs built afresh under the new setting, as a server started with it builds them.
+    spec = importlib.util.spec_from_file_location(
+        "clinic.urls_with_changed_admin_url", Path(clinic.urls.__file__)
+    )
+    urls = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(urls)
+    monkeypatch.setitem(sys.modules, spec.name, urls)
+    settings.ROOT_URLCONF = spec.name
 
-    assert reverse("admin:index") == ADMIN
+    response = client.get("/staff-area-test/")
+    assert response.status_code == 302
+    assert response["Location"] == "/staff-area-test/login/?next=/staff-area-test/"
+    assert client.get("/staff-area-test/login/").status_code == 200
+    assert client.get("/admin/").status_code == 404
 
 
 def test_password_and_code_open_the_admin(client, device):

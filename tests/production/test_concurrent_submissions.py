@@ -7,30 +7,21 @@ with another process, so the server gets a migrated SQLite file of its own.
 
 import os
 import re
-import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from http.cookiejar import CookieJar, DefaultCookiePolicy
-from pathlib import Path
 from urllib.error import HTTPError
 
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parent.parent
+from ..servers import Gunicorn, manage
+
 CLIENTS = 50
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def postgres_url(settings_dict):
@@ -42,74 +33,22 @@ def postgres_url(settings_dict):
     return f"postgres://{user}{password}@{host}:{port}/{quote(settings_dict['NAME'])}"
 
 
-class Server:
-    def __init__(self, database_url, count_sql, log_path):
-        self.log_path = log_path
-        self.database_url = database_url
-        self.count_sql = count_sql
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "DEBUG": "off",
-            "CONN_MAX_AGE": "0",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "STATIC_MANIFEST": "off",
-            # Production's task backend: requests only queue the staff email.
-            "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-            # The test plays a proxy that appends each client's own address.
-            "CONSULTATION_TRUSTED_PROXIES": "1",
-            "LOG_LEVEL": "WARNING",
-        }
-
-    def start(self):
-        self.log = open(self.log_path, "wb")  # closed in stop()
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "clinic.wsgi:application",
-                f"--bind=127.0.0.1:{self.port}",
-                "--workers=3",
-                "--threads=4",
-                "--timeout=60",
-                "--no-control-socket",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("gunicorn exited: " + self.log_path.read_text()[-2000:])
-            try:
-                url = self.base + "/consultation/"  # loopback http only
-                with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("gunicorn did not answer within 30 seconds")
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
-        self.log.close()
-
-    def count(self, table):
-        if self.count_sql is None:
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
-                return cursor.fetchone()[0]
-        return self.count_sql(table)
+def server_env(database_url):
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "off",
+        "CONN_MAX_AGE": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_MANIFEST": "off",
+        # Production's task backend: requests only queue the staff email.
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        # The test plays a proxy that appends each client's own address.
+        "CONSULTATION_TRUSTED_PROXIES": "1",
+        "LOG_LEVEL": "WARNING",
+        "WEB_CONCURRENCY": "3",
+        "GUNICORN_TIMEOUT": "60",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -119,22 +58,28 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
         vendor = connection.vendor
         settings_dict = connection.settings_dict
     folder = tmp_path_factory.mktemp("concurrency")
-    log_path = folder / "gunicorn.log"
     if vendor == "postgresql":
-        instance = Server(postgres_url(settings_dict), None, log_path)
+        env = server_env(postgres_url(settings_dict))
     else:
-        path = folder / "server.sqlite3"
-        instance = Server(f"sqlite:///{path}", lambda table: sqlite_count(path, table), log_path)
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=instance.env,
-            check=True,
-            timeout=120,
-        )
-    instance.start()
-    yield instance
-    instance.stop()
+        env = server_env(f"sqlite:///{folder / 'server.sqlite3'}")
+        manage(env, "migrate", "--noinput", "-v0", timeout=120)
+    with Gunicorn(env, folder / "logs", extra_args=["--threads=4"]) as instance:
+        instance.sqlite_path = folder / "server.sqlite3" if vendor != "postgresql" else None
+        yield instance
+
+
+@pytest.fixture
+def count_rows(server):
+    """`count_rows(table)`: the rows the server has committed to the table."""
+
+    def count(table):
+        if server.sqlite_path is None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+                return cursor.fetchone()[0]
+        return sqlite_count(server.sqlite_path, table)
+
+    return count
 
 
 def sqlite_count(path, table):
@@ -161,7 +106,7 @@ class Patient:
 
     def open(self, path, data=None):
         request = urllib.request.Request(  # noqa: S310  (loopback http only)
-            self.server.base + path,
+            self.server.url + path,
             data=urllib.parse.urlencode(data, doseq=True).encode() if data else None,
             headers={"X-Forwarded-For": self.address},
         )
@@ -208,10 +153,10 @@ def submit_together(patients, datas):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_fifty_concurrent_patients_store_exactly_fifty_requests(server):
+def test_fifty_concurrent_patients_store_exactly_fifty_requests(server, count_rows):
     """50 different clients submitting at once: 50 requests, 50 queued emails, all thanked."""
-    requests_before = server.count("consultations_consultationrequest")
-    tasks_before = server.count("django_tasks_database_dbtaskresult")
+    requests_before = count_rows("consultations_consultationrequest")
+    tasks_before = count_rows("django_tasks_database_dbtaskresult")
     patients = [Patient(server, f"198.51.100.{number}") for number in range(1, CLIENTS + 1)]
     with ThreadPoolExecutor(max_workers=10) as pool:
         tokens = list(pool.map(Patient.load_form, patients, timeout=120))
@@ -223,30 +168,30 @@ def test_fifty_concurrent_patients_store_exactly_fifty_requests(server):
 
     assert [status for status, _headers, _body in results] == [302] * CLIENTS
     assert {headers["Location"] for _status, headers, _body in results} == {"/consultation/thanks/"}
-    assert server.count("consultations_consultationrequest") - requests_before == CLIENTS
-    assert server.count("django_tasks_database_dbtaskresult") - tasks_before == CLIENTS
+    assert count_rows("consultations_consultationrequest") - requests_before == CLIENTS
+    assert count_rows("django_tasks_database_dbtaskresult") - tasks_before == CLIENTS
     print(f"{CLIENTS} concurrent submissions in {elapsed:.2f}s")  # noqa: T201
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_identical_double_submits_store_one_request(server):
+def test_concurrent_identical_double_submits_store_one_request(server, count_rows):
     """The same filled form sent ten times at once from one browser stores one request."""
-    before = server.count("consultations_consultationrequest")
+    before = count_rows("consultations_consultationrequest")
     patient = Patient(server, "203.0.113.50")
     data = form_data(patient.load_form(), 9000)
     results = submit_together([patient] * 10, [data] * 10)
     assert [status for status, _headers, _body in results] == [302] * 10
-    assert server.count("consultations_consultationrequest") - before == 1
+    assert count_rows("consultations_consultationrequest") - before == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_submissions_from_one_client_respect_the_limit(server):
+def test_concurrent_submissions_from_one_client_respect_the_limit(server, count_rows):
     """Twelve different requests from one client at once: exactly five stored, the rest 429."""
-    before = server.count("consultations_consultationrequest")
+    before = count_rows("consultations_consultationrequest")
     patient = Patient(server, "203.0.113.77")
     token = patient.load_form()
     datas = [form_data(token, 7000 + number) for number in range(12)]
     results = submit_together([patient] * 12, datas)
     statuses = sorted(status for status, _headers, _body in results)
     assert statuses == [302] * 5 + [429] * 7
-    assert server.count("consultations_consultationrequest") - before == 5
+    assert count_rows("consultations_consultationrequest") - before == 5

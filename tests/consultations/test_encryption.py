@@ -125,7 +125,7 @@ def load_settings(**env):
     return subprocess.run(
         [sys.executable, "-c", "import clinic.settings"],
         env={**base, "SECRET_KEY": "x" * 50, **env},
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=Path(__file__).resolve().parents[2],
         capture_output=True,
         text=True,
         timeout=60,

@@ -8,7 +8,7 @@ from django.test import Client
 
 from consultations.models import ConsultationRequest
 
-from .typed_form import TYPED, assert_form_holds
+from ..typed_form import TYPED, assert_form_holds
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,9 @@ from django.views.debug import ExceptionReporter
 
 from clinic.security import PersonalDataExceptionReporterFilter
 
-from .production import BASE_DIR, csrf_token_in, free_port
-from .typed_form import PERSONAL_FRAGMENTS, TYPED
+from ..servers import BASE_DIR, free_port
+from ..typed_form import PERSONAL_FRAGMENTS, TYPED
+from .support import csrf_token_in
 
 DISTINCTIVE = {
     "name": "Zebulon Quillfeather-Øyvindsdóttir",

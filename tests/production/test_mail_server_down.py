@@ -8,8 +8,9 @@ import time
 
 from aiosmtpd.controller import Controller
 
-from .production import BASE_DIR, csrf_token_in, free_port
-from .typed_form import PERSONAL_FRAGMENTS, TYPED
+from ..servers import BASE_DIR, free_port
+from ..typed_form import PERSONAL_FRAGMENTS, TYPED
+from .support import csrf_token_in
 
 NAME = "Mail-Outage Testperson"
 

@@ -3,6 +3,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
+from faq.models import Question
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
 REQUESTS = reverse("admin:consultations_consultationrequest_changelist")
@@ -53,10 +55,29 @@ def test_a_content_editor_cannot_open_requests(editor_client, make_consultation)
     assert "Consultation requests" not in index
 
 
-def test_a_content_editor_edits_questions(editor_client, make_question):
-    make_question()
+def test_a_content_editor_edits_questions(editor_client, make_question, category):
+    """An editor adds a question, changes one, and publishes it from the list."""
+    question = make_question(question="Before the edit?", is_published=False)
+    fields = {"category": category.pk, "answer": "An answer.", "position": 9}
 
     assert editor_client.get(FAQ_QUESTIONS).status_code == 200
+    added = editor_client.post(
+        reverse("admin:faq_question_add"),
+        {**fields, "question": "Added by an editor?", "slug": "added-by-an-editor"},
+    )
+    changed = editor_client.post(
+        reverse("admin:faq_question_change", args=[question.pk]),
+        {**fields, "question": "After the edit?", "slug": question.slug},
+    )
+    published = editor_client.post(
+        FAQ_QUESTIONS, {"action": "publish", "_selected_action": [question.pk]}
+    )
+
+    assert (added.status_code, changed.status_code, published.status_code) == (302, 302, 302)
+    assert Question.objects.filter(slug="added-by-an-editor").exists()
+    question.refresh_from_db()
+    assert question.question == "After the edit?"
+    assert question.is_published
 
 
 def test_intake_staff_open_requests_but_not_the_faq(intake_client, make_consultation):

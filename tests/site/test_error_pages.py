@@ -39,13 +39,13 @@ def test_400_page_for_too_many_fields():
     assert_branded(response, 400, "We could not read that request")
 
 
-@pytest.mark.urls("tests.error_urls")
+@pytest.mark.urls("tests.site.error_urls")
 def test_403_page(client):
     """A refused page answers 403 in the site's own layout."""
     assert_branded(client.get("/refuse/"), 403, "You can't open this page")
 
 
-@pytest.mark.urls("tests.error_urls")
+@pytest.mark.urls("tests.site.error_urls")
 def test_500_page_uses_the_clinic_settings(settings):
     """The 500 page shows the phone number from settings.CLINIC, not a hard-coded one."""
     settings.CLINIC = {

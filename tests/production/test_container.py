@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from .production import ADMIN_URL, BASE_DIR, PUBLIC_HOST, free_port, manage
+from ..servers import BASE_DIR, free_port, manage
+from .support import ADMIN_URL, PUBLIC_HOST
 
 
 @pytest.fixture
@@ -65,7 +66,7 @@ def test_plain_http_is_redirected_to_https(site):
 
 def test_page_through_gunicorn_with_security_headers(site):
     """A page served through gunicorn carries HSTS, CSP and the other headers."""
-    from .test_security_headers import assert_security_headers
+    from ..site.test_security_headers import assert_security_headers
 
     reply = site.request("GET", "/")
     assert reply.status == 200

@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .production import free_port
+from ..servers import free_port
 
 
 def postgres_bin_dir():

@@ -1,0 +1,38 @@
+"""What a benchmark run measures and against what, read once from the environment.
+
+BENCH_DATABASE_SERVER (default postgres://postgres@127.0.0.1:5432), BENCH_SECONDS (per run,
+default 2), BENCH_ROUNDS (default 5), BENCH_CONNECTIONS (default 16), BENCH_SEARCH (default
+"insurance"), BENCH_GUNICORN_ARGS (extra gunicorn arguments, for experiments).
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+REPORT = BASE_DIR / "docs" / "benchmarks.md"
+
+SERVER_URL = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
+SECONDS = int(os.environ.get("BENCH_SECONDS", "2"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+SEARCH_WORD = os.environ.get("BENCH_SEARCH", "insurance")
+GUNICORN_ARGS = os.environ.get("BENCH_GUNICORN_ARGS", "").split()
+WARM_UP_SECONDS = 2
+
+SMALL = {"questions": 20, "requests": 100}
+FULL = {"questions": 200, "requests": 10_000}
+# Browsers ask for compressed responses; the production proxy terminates TLS and says so.
+COMMON_HEADERS = {"Accept-Encoding": "gzip, br", "X-Forwarded-Proto": "https"}
+
+TARGET_RATIO = 0.70
+TARGET_PUBLIC_P99_MS = 50
+TARGET_ADMIN_MS = 150
+TARGET_PAGE_BYTES = 60 * 1024
+
+
+class BenchError(Exception):
+    pass
+
+
+def log(message):
+    print(f"[bench] {message}", flush=True)

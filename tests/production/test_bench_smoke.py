@@ -1,0 +1,73 @@
+"""`make bench` cannot rot unnoticed: its modules import, and its measurements that need no wrk
+run against a real gunicorn on loopback and against this process's Django."""
+
+import os
+
+import pytest
+
+from bench import measure, run
+from bench.in_process import count_queries, vary_body
+
+from ..servers import Gunicorn, manage
+
+pytestmark = pytest.mark.timeout(120)
+
+
+@pytest.fixture(scope="module")
+def bench_server(tmp_path_factory):
+    """The site under bench/settings.py, as `make bench` serves it, on its own SQLite file."""
+    workdir = tmp_path_factory.mktemp("bench")
+    env = {
+        **os.environ,
+        **run.bench_env(f"sqlite:///{workdir / 'db.sqlite3'}", workdir),
+        # Static files straight from the source folders: collectstatic is tested elsewhere.
+        "STATIC_MANIFEST": "off",
+        "WEB_CONCURRENCY": "1",
+    }
+    manage(env, "migrate", "--noinput", "-v0")
+    with Gunicorn(env, workdir / "logs") as server:
+        yield server
+
+
+def test_page_weight_counts_the_page_and_its_assets(bench_server):
+    """The consultation page's weight: its HTML plus its own stylesheet and script, nothing
+    from other sites."""
+    weight = measure.page_weight(bench_server, "/consultation/")
+    assert weight["html_bytes"] > 1000
+    assert weight["page_bytes"] > weight["html_wire_bytes"] > 0
+    assert weight["third_party"] == []
+
+
+def test_the_baseline_view_answers(bench_server):
+    """bench/urls.py adds the minimal view that the pages are compared with."""
+    reply = bench_server.request("GET", "/bench/minimal/")
+    assert (reply.status, reply.text) == (200, "OK")
+
+
+def test_form_submissions_built_from_the_page_are_accepted(bench_server):
+    """The body the load test posts, built from the form's own controls, is a valid request:
+    the patient is thanked, and a second one with another number is a new patient."""
+    page = bench_server.request("GET", "/consultation/")
+    body = measure.form_body(measure.parse(page.text).controls)
+    cookies = {name: morsel.value for name, morsel in page.cookies.items()}
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": f"https://{bench_server.host}",
+    }
+    for number in (1, 2):
+        reply = bench_server.request(
+            "POST", "/consultation/", body=vary_body(body, number), headers=headers,
+            cookies=cookies,
+        )  # fmt: skip
+        assert reply.status == 302, reply.text
+        assert reply.headers["Location"] == "/consultation/thanks/"
+
+
+@pytest.mark.django_db
+def test_query_counts_in_process(make_question):
+    """Queries per page with this process's Django: a rendered FAQ list queries the database,
+    the cached one does not."""
+    make_question(is_published=True)
+    faq = {"key": "faq", "path": "/faq/", "method": "GET"}
+    assert count_queries([faq], cookie=None, cold=True)["faq"] > 0
+    assert count_queries([faq], cookie=None)["faq"] == 0
