@@ -89,6 +89,28 @@ def changed_entry(before, consultation, *, by, via):
     return AuditEntry.entry(by, AuditEntry.Action.CHANGED, consultation.pk, changes, via=via)
 
 
+def call_added(attempt, *, by, via):
+    outcome = {"field": "outcome", "old": None, "new": attempt.outcome}
+    action = AuditEntry.Action.CALL_ADDED
+    return _call_entry(action, attempt, None, attempt.pk, outcome, by=by, via=via)
+
+
+def call_changed(attempt, before, *, by, via):
+    changes = diff(before, snapshot(attempt))
+    action = AuditEntry.Action.CALL_CHANGED
+    return _call_entry(action, attempt, attempt.pk, attempt.pk, *changes, by=by, via=via)
+
+
+def call_deleted(attempt, *, by, via):
+    """Made before the attempt is deleted, while it still has its number."""
+    return _call_entry(AuditEntry.Action.CALL_DELETED, attempt, attempt.pk, None, by=by, via=via)
+
+
+def _call_entry(action, attempt, old, new, *changes, by, via):
+    call = {"field": "call_attempt", "old": old, "new": new}
+    return AuditEntry.entry(by, action, attempt.request_id, [call, *changes], via=via)
+
+
 def describe(changes):
     """Changes in words for the audit list, e.g. "Status: New → Closed"."""
     parts = []

@@ -242,6 +242,7 @@ class ConsultationRequest(models.Model):
     def close(self, *, reason, now=None):
         self.status = self.Status.CLOSED
         self.close_reason = reason
+        self.clean()
         self.sync_closed_at(now)
 
     def sync_closed_at(self, now=None):

@@ -118,41 +118,27 @@ def log_call_attempts(*, consultation, attempts, deleted=(), by, via=audit.VIA_C
     New attempts are stamped as called by ``by``; the first call moves a new request on to
     "contacting".
     """
-    Action = AuditEntry.Action
     originals = {
         attempt.pk: audit.snapshot(attempt)
         for attempt in CallAttempt.objects.filter(
             pk__in=[attempt.pk for attempt in attempts if attempt.pk is not None]
         ).select_related("called_by")
     }
-    entries = []
+    entries = [audit.call_deleted(attempt, by=by, via=via) for attempt in deleted]
     for attempt in deleted:
-        entries.append(_call_entry(consultation, Action.CALL_DELETED, attempt.pk, None, by, via))
         attempt.delete()
     for attempt in attempts:
         if attempt.pk is None:
             attempt.called_by = by
             attempt.save()
-            outcome = {"field": "outcome", "old": None, "new": attempt.outcome}
-            entries.append(
-                _call_entry(consultation, Action.CALL_ADDED, None, attempt.pk, by, via, outcome)
-            )
+            entries.append(audit.call_added(attempt, by=by, via=via))
         else:
             attempt.save()
-            changes = audit.diff(originals.get(attempt.pk, {}), audit.snapshot(attempt))
-            entries.append(
-                _call_entry(
-                    consultation, Action.CALL_CHANGED, attempt.pk, attempt.pk, by, via, *changes
-                )
-            )
-    if any(entry.action == Action.CALL_ADDED for entry in entries):
+            before = originals.get(attempt.pk, {})
+            entries.append(audit.call_changed(attempt, before, by=by, via=via))
+    if any(entry.action == AuditEntry.Action.CALL_ADDED for entry in entries):
         entries.append(_note_first_call(consultation, by=by))
     AuditEntry.objects.bulk_create(entry for entry in entries if entry is not None)
-
-
-def _call_entry(consultation, action, old, new, by, via, *changes):
-    call = {"field": "call_attempt", "old": old, "new": new}
-    return AuditEntry.entry(by, action, consultation.pk, [call, *changes], via=via)
 
 
 def _note_first_call(consultation, *, by):
