@@ -22,8 +22,6 @@ from .models import AuditEntry, CallAttempt, ConsultationRequest
 
 Status = ConsultationRequest.Status
 
-# --- admin --------------------------------------------------------------------------------
-
 
 class CallAttemptInline(admin.TabularInline):
     model = CallAttempt
@@ -326,14 +324,18 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         assigned = services.assign(
             requests=queryset, to=request.user, by=request.user, via=audit.VIA_ASSIGN_TO_ME
         )
-        for consultation in assigned:
-            self.log_change(request, consultation, [{"changed": {"fields": ["Assigned to"]}}])
         message = ngettext(
             "%(count)d request assigned to you.",
             "%(count)d requests assigned to you.",
             len(assigned),
         )
-        self.message_user(request, message % {"count": len(assigned)}, messages.SUCCESS)
+        self._log_and_report(request, assigned, ["Assigned to"], message)
+
+    def _log_and_report(self, request, changed, fields, message):
+        """Note each change in the admin's own history, and tell staff how many changed."""
+        for consultation in changed:
+            self.log_change(request, consultation, [{"changed": {"fields": fields}}])
+        self.message_user(request, message % {"count": len(changed)}, messages.SUCCESS)
 
     @admin.action(description=_("Close selected requests…"), permissions=["change"])
     def close_requests(self, request, queryset):
@@ -345,13 +347,10 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
                 by=request.user,
                 via=audit.VIA_CLOSE_ACTION,
             )
-            for consultation in closed:
-                changed = {"changed": {"fields": ["Status", "Reason for closing"]}}
-                self.log_change(request, consultation, [changed])
             message = ngettext(
                 "%(count)d request closed.", "%(count)d requests closed.", len(closed)
             )
-            self.message_user(request, message % {"count": len(closed)}, messages.SUCCESS)
+            self._log_and_report(request, closed, ["Status", "Reason for closing"], message)
             return None
         return self._close_requests_page(request, queryset, form)
 
