@@ -47,12 +47,14 @@ def submit_request(*, consultation, fingerprint, client_key):
     with transaction.atomic():
         _lock_submissions(client_key, fingerprint)
         now = timezone.now()
-        recent = ConsultationRequest.objects.filter
-        duplicate_since = now - timedelta(minutes=settings.CONSULTATION_DUPLICATE_WINDOW_MINUTES)
-        if recent(submission_fingerprint=fingerprint, created_at__gte=duplicate_since).exists():
+        window = timedelta(minutes=settings.CONSULTATION_DUPLICATE_WINDOW_MINUTES)
+        same = ConsultationRequest.objects.filter(submission_fingerprint=fingerprint)
+        if same.filter(created_at__gte=now - window).exists():
             return None
-        from_client = recent(client_key=client_key, created_at__gte=now - timedelta(hours=1))
-        if from_client.count() >= settings.CONSULTATION_RATE_LIMIT_PER_HOUR:
+        last_hour = ConsultationRequest.objects.filter(
+            client_key=client_key, created_at__gte=now - timedelta(hours=1)
+        )
+        if last_hour.count() >= settings.CONSULTATION_RATE_LIMIT_PER_HOUR:
             logger.warning("Consultation request refused: a client is over the hourly limit.")
             raise OverHourlyLimit
         consultation.client_key = client_key
