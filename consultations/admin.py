@@ -1,254 +1,26 @@
-import csv
-import re
 from datetime import timedelta
 
-import phonenumbers
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.http import HttpResponse
+from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.text import capfirst
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import audit, export, services
+from .admin_filters import AssigneeFilter, OverdueFilter, StatusFilter, request_workers
+from .clinic_time import clinic_time, in_clinic_time
+from .display import best_time_labels, outcome_label, staff_name
+from .forms import CallAttemptForm, CloseRequestsForm, FollowUpForm
 from .models import AuditEntry, CallAttempt, ConsultationRequest
 
 Status = ConsultationRequest.Status
-
-# A call logged a few minutes "in the future" is a clock difference; more is a typo.
-CALL_TIME_TOLERANCE = timedelta(minutes=10)
-# Characters that make a spreadsheet treat a cell as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-PHONE_SEARCH_CHARACTERS = re.compile(r"^[\d\s()+.\-/]+$")
-
-
-def clinic_time(moment):
-    """A moment as a date and time in the clinic's time zone, e.g. "Nov. 25, 2026, 9:14 a.m."."""
-    if moment is None:
-        return None
-    local = timezone.localtime(moment, timezone.get_default_timezone())
-    return formats.date_format(local, "DATETIME_FORMAT")
-
-
-def request_workers():
-    """Active staff who may work consultation requests: the people requests can be assigned to."""
-    perm = models.Q(codename="change_consultationrequest", content_type__app_label="consultations")
-    permission = Permission.objects.filter(perm)
-    return (
-        get_user_model()
-        .objects.filter(is_staff=True, is_active=True)
-        .filter(
-            models.Q(is_superuser=True)
-            | models.Q(groups__permissions__in=permission)
-            | models.Q(user_permissions__in=permission)
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
-def outcome_label(outcome):
-    if not outcome:
-        return ""
-    return str(dict(CallAttempt.Outcome.choices).get(outcome, outcome))
-
-
-def staff_name(user):
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
-def spreadsheet_safe(value):
-    """A CSV cell a spreadsheet will show as text, never run as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
-
-
-def phone_search_q(term):
-    """A filter finding a phone number however staff typed it, or None if it is not a number.
-
-    Numbers are stored in E.164 ("+16515550123"); "(651) 555-0123", "651.555.0123",
-    "1 651 555 0123" and a bare "0123" all find it.
-    """
-    term = term.strip()
-    if not PHONE_SEARCH_CHARACTERS.match(term):
-        return None
-    digits = phonenumbers.normalize_digits_only(term)
-    if len(digits) < 4:
-        return None
-    query = models.Q(phone__contains=digits)
-    try:
-        number = phonenumbers.parse(term, "US")
-    except phonenumbers.NumberParseException:
-        return query
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return query | models.Q(phone=e164)
-
-
-# --- list filters -------------------------------------------------------------------------
-
-
-class StatusFilter(admin.SimpleListFilter):
-    """Open requests unless staff ask for something else."""
-
-    title = _("status")
-    parameter_name = "status"
-    OPEN = "open"
-    ALL = "all"
-
-    def lookups(self, request, model_admin):
-        return [
-            (self.OPEN, _("Open (new, contacting, scheduled)")),
-            *Status.choices,
-            (self.ALL, _("All")),
-        ]
-
-    def value(self):
-        return super().value() or self.OPEN
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == self.ALL:
-            return queryset
-        if value == self.OPEN:
-            return queryset.open()
-        if value in Status.values:
-            return queryset.filter(status=value)
-        raise IncorrectLookupParameters(f"Unknown status {value!r}")
-
-    def choices(self, changelist):
-        # Like SimpleListFilter.choices, without its "All" on top: here no choice means "open".
-        counts = self.get_facet_queryset(changelist) if changelist.add_facets else {}
-        for index, (lookup, title) in enumerate(self.lookup_choices):
-            if changelist.add_facets:
-                title = f"{title} ({counts.get(f'{index}__c', '-')})"
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-
-class AssigneeFilter(admin.SimpleListFilter):
-    title = _("assigned to")
-    parameter_name = "assignee"
-    ME = "me"
-    NOBODY = "none"
-
-    def lookups(self, request, model_admin):
-        staff = request_workers()
-        return [
-            (self.ME, _("Me")),
-            (self.NOBODY, _("Unassigned")),
-            *((str(user.pk), staff_name(user)) for user in staff),
-        ]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value is None:
-            return queryset
-        if value == self.ME:
-            return queryset.filter(assigned_to=request.user)
-        if value == self.NOBODY:
-            return queryset.filter(assigned_to__isnull=True)
-        if re.fullmatch(r"[0-9]{1,18}", value):
-            return queryset.filter(assigned_to_id=int(value))
-        raise IncorrectLookupParameters(f"Unknown assignee {value!r}")
-
-
-class OverdueFilter(admin.SimpleListFilter):
-    title = _("call back")
-    parameter_name = "overdue"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == "yes":
-            return queryset.filter(is_overdue=True)
-        if value == "no":
-            return queryset.filter(is_overdue=False)
-        if value is None:
-            return queryset
-        raise IncorrectLookupParameters(f"Unknown overdue choice {value!r}")
-
-
-# --- forms --------------------------------------------------------------------------------
-
-
-class ConsultationRequestForm(forms.ModelForm):
-    class Meta:
-        model = ConsultationRequest
-        fields = ["status", "close_reason", "assigned_to"]
-        help_texts = {
-            "status": _(
-                "Closed and Not a fit end the follow-up and record the time; choosing an open "
-                "status again reopens the request."
-            ),
-            "close_reason": _("Required when closing."),
-            "assigned_to": _("Who calls this patient back."),
-        }
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if cleaned_data.get("status") == Status.CLOSED and not cleaned_data.get("close_reason"):
-            self.add_error(
-                "close_reason",
-                ValidationError(
-                    _("Choose a reason for closing this request."), code="close_reason_required"
-                ),
-            )
-        return cleaned_data
-
-
-class CallAttemptForm(forms.ModelForm):
-    class Meta:
-        model = CallAttempt
-        fields = ["called_at", "outcome", "notes"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 2, "cols": 40})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The tabular inline shows labels only as column headings: name each input for screen
-        # readers. (The date and time inputs carry labels of their own.)
-        for field in self.fields.values():
-            if not isinstance(field.widget, forms.MultiWidget):
-                field.widget.attrs.setdefault("aria-label", capfirst(field.label))
-
-    def clean_called_at(self):
-        called_at = self.cleaned_data["called_at"]
-        if called_at and called_at > timezone.now() + CALL_TIME_TOLERANCE:
-            raise ValidationError(
-                _("A call cannot be logged in the future. Check the date and time."),
-                code="future_call",
-            )
-        return called_at
-
-
-class CloseRequestsForm(forms.Form):
-    close_reason = forms.ChoiceField(
-        label=_("Reason for closing"),
-        choices=[("", "---------"), *ConsultationRequest.CloseReason.choices],
-    )
-
-
-# --- admin --------------------------------------------------------------------------------
 
 
 class CallAttemptInline(admin.TabularInline):
@@ -292,7 +64,7 @@ class ConsultationRequestChangeList(ChangeList):
 
 @admin.register(ConsultationRequest)
 class ConsultationRequestAdmin(admin.ModelAdmin):
-    form = ConsultationRequestForm
+    form = FollowUpForm
     inlines = [CallAttemptInline]
     list_display = [
         "number",
@@ -407,14 +179,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        term = search_term.strip()
-        extra = models.Q()
-        phone = phone_search_q(term)
-        if phone is not None:
-            extra |= phone
-        number = re.fullmatch(r"#?\s*(\d{1,18})", term)
-        if number:
-            extra |= models.Q(pk=int(number.group(1)))
+        extra = ConsultationRequest.objects.phone_or_number_q(search_term)
         if extra:
             results |= queryset.filter(extra)
         return results, may_have_duplicates
@@ -461,10 +226,10 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def call_due(self, obj):
         if obj.pk is None:
             return "—"
-        local_due = timezone.localtime(obj.call_due_at, timezone.get_default_timezone())
+        local_due = in_clinic_time(obj.call_due_at)
         if local_due.hour == local_due.minute == local_due.second == 0:
             # Midnight is ambiguous to people: say which day it ends.
-            end_of = formats.date_format(local_due - timedelta(days=1), "DATE_FORMAT")
+            end_of = clinic_time(local_due - timedelta(days=1), "DATE_FORMAT")
             due = _("end of %(day)s") % {"day": end_of}
         else:
             due = clinic_time(obj.call_due_at)
@@ -480,13 +245,10 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("best times"))
     def best_times_display(self, obj):
-        labels = dict(ConsultationRequest.CallTime.choices)
-        times = obj.best_times if isinstance(obj.best_times, list) else []
-        if not times:
+        labels = best_time_labels(obj)
+        if not labels:
             return self.get_empty_value_display()
-        return format_html_join(
-            mark_safe("<br>"), "{}", ((labels.get(time, str(time)),) for time in times)
-        )
+        return format_html_join(mark_safe("<br>"), "{}", ((label,) for label in labels))
 
     @admin.display(description=_("voicemail"), ordering="voicemail_ok")
     def voicemail(self, obj):
@@ -526,157 +288,73 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and response.status_code == 200:
-            obj = (
-                response.context_data.get("original") if hasattr(response, "context_data") else None
-            )
+            obj = getattr(response, "context_data", {}).get("original")
             if obj is not None:
                 AuditEntry.record(
-                    request.user, AuditEntry.Action.VIEWED, obj.pk, via="admin change page"
+                    request.user, AuditEntry.Action.VIEWED, obj.pk, via=audit.VIA_CHANGE_PAGE
                 )
         return response
 
     def save_model(self, request, obj, form, change):
-        before = AuditEntry.snapshot(
-            ConsultationRequest.objects.select_related("assigned_to").get(pk=obj.pk)
-        )
-        obj.sync_closed_at()
-        super().save_model(request, obj, form, change)
-        changes = AuditEntry.diff(before, AuditEntry.snapshot(obj))
-        if changes:
-            AuditEntry.record(
-                request.user, AuditEntry.Action.CHANGED, obj.pk, changes, via="admin change page"
-            )
+        services.save_changes(consultation=obj, by=request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not CallAttempt:
             return super().save_formset(request, form, formset, change)
-        consultation = form.instance
-        entries = []
-        originals = {
-            attempt.pk: AuditEntry.snapshot(attempt)
-            for attempt in CallAttempt.objects.filter(request=consultation).select_related(
-                "called_by"
-            )
-        }
         attempts = formset.save(commit=False)
-        for attempt in formset.deleted_objects:
-            entries.append(
-                AuditEntry.entry(
-                    request.user,
-                    AuditEntry.Action.CALL_DELETED,
-                    consultation.pk,
-                    [{"field": "call_attempt", "old": attempt.pk, "new": None}],
-                    via="admin change page",
-                )
-            )
-            attempt.delete()
-        added = False
-        for attempt in attempts:
-            if attempt.pk is None:
-                attempt.called_by = request.user
-                attempt.save()
-                added = True
-                entries.append(
-                    AuditEntry.entry(
-                        request.user,
-                        AuditEntry.Action.CALL_ADDED,
-                        consultation.pk,
-                        [
-                            {"field": "call_attempt", "old": None, "new": attempt.pk},
-                            {"field": "outcome", "old": None, "new": attempt.outcome},
-                        ],
-                        via="admin change page",
-                    )
-                )
-            else:
-                attempt.save()
-                changes = AuditEntry.diff(
-                    originals.get(attempt.pk, {}), AuditEntry.snapshot(attempt)
-                )
-                entries.append(
-                    AuditEntry.entry(
-                        request.user,
-                        AuditEntry.Action.CALL_CHANGED,
-                        consultation.pk,
-                        [{"field": "call_attempt", "old": attempt.pk, "new": attempt.pk}, *changes],
-                        via="admin change page",
-                    )
-                )
+        services.log_call_attempts(
+            consultation=form.instance,
+            attempts=attempts,
+            deleted=formset.deleted_objects,
+            by=request.user,
+        )
         formset.save_m2m()
-        if added and consultation.note_call_attempt():
-            consultation.save(update_fields=["status", "updated_at"])
-            entries.append(
-                AuditEntry.entry(
-                    request.user,
-                    AuditEntry.Action.CHANGED,
-                    consultation.pk,
-                    [{"field": "status", "old": Status.NEW, "new": consultation.status}],
-                    via="first call attempt",
-                )
-            )
-        AuditEntry.objects.bulk_create(entries)
 
     def delete_model(self, request, obj):
-        AuditEntry.record(request.user, AuditEntry.Action.DELETED, obj.pk, via="admin")
-        super().delete_model(request, obj)
+        requests = ConsultationRequest.objects.filter(pk=obj.pk)
+        services.delete(requests=requests, by=request.user, via=audit.VIA_ADMIN)
 
     def delete_queryset(self, request, queryset):
-        AuditEntry.objects.bulk_create(
-            AuditEntry.entry(request.user, AuditEntry.Action.DELETED, pk, via="admin action")
-            for pk in queryset.values_list("pk", flat=True)
-        )
-        super().delete_queryset(request, queryset)
+        services.delete(requests=queryset, by=request.user, via=audit.VIA_ADMIN_DELETE_ACTION)
 
     # --- actions ---
 
     @admin.action(description=_("Assign selected requests to me"), permissions=["change"])
     def assign_to_me(self, request, queryset):
-        entries = []
-        with transaction.atomic():
-            workable = queryset.filter(personal_data_purged_at__isnull=True)
-            for consultation in workable.select_related("assigned_to"):
-                if consultation.assigned_to_id == request.user.pk:
-                    continue
-                before = AuditEntry.snapshot(consultation)
-                consultation.assigned_to = request.user
-                consultation.save(update_fields=["assigned_to", "updated_at"])
-                entries.append(
-                    AuditEntry.entry(
-                        request.user,
-                        AuditEntry.Action.CHANGED,
-                        consultation.pk,
-                        AuditEntry.diff(before, AuditEntry.snapshot(consultation)),
-                        via="admin action: assign to me",
-                    )
-                )
-                self.log_change(request, consultation, [{"changed": {"fields": ["Assigned to"]}}])
-            AuditEntry.objects.bulk_create(entries)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d request assigned to you.",
-                "%(count)d requests assigned to you.",
-                len(entries),
-            )
-            % {"count": len(entries)},
-            messages.SUCCESS,
+        assigned = services.assign(
+            requests=queryset, to=request.user, by=request.user, via=audit.VIA_ASSIGN_TO_ME
         )
+        message = ngettext(
+            "%(count)d request assigned to you.",
+            "%(count)d requests assigned to you.",
+            len(assigned),
+        )
+        self._log_and_report(request, assigned, ["Assigned to"], message)
+
+    def _log_and_report(self, request, changed, fields, message):
+        """Note each change in the admin's own history, and tell staff how many changed."""
+        for consultation in changed:
+            self.log_change(request, consultation, [{"changed": {"fields": fields}}])
+        self.message_user(request, message % {"count": len(changed)}, messages.SUCCESS)
 
     @admin.action(description=_("Close selected requests…"), permissions=["change"])
     def close_requests(self, request, queryset):
-        if "apply" in request.POST:
-            form = CloseRequestsForm(request.POST)
-            if form.is_valid():
-                closed = self._close(request, queryset, form.cleaned_data["close_reason"])
-                self.message_user(
-                    request,
-                    ngettext("%(count)d request closed.", "%(count)d requests closed.", closed)
-                    % {"count": closed},
-                    messages.SUCCESS,
-                )
-                return None
-        else:
-            form = CloseRequestsForm()
+        form = CloseRequestsForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            closed = services.close(
+                requests=queryset,
+                reason=form.cleaned_data["close_reason"],
+                by=request.user,
+                via=audit.VIA_CLOSE_ACTION,
+            )
+            message = ngettext(
+                "%(count)d request closed.", "%(count)d requests closed.", len(closed)
+            )
+            self._log_and_report(request, closed, ["Status", "Reason for closing"], message)
+            return None
+        return self._close_requests_page(request, queryset, form)
+
+    def _close_requests_page(self, request, queryset, form):
         context = {
             **self.admin_site.each_context(request),
             "title": _("Close consultation requests"),
@@ -692,101 +370,9 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
             request, "admin/consultations/consultationrequest/close_requests.html", context
         )
 
-    def _close(self, request, queryset, reason):
-        now = timezone.now()
-        entries = []
-        with transaction.atomic():
-            to_close = queryset.exclude(status=Status.CLOSED).filter(
-                personal_data_purged_at__isnull=True
-            )
-            for consultation in to_close.select_related("assigned_to"):
-                before = AuditEntry.snapshot(consultation)
-                consultation.status = Status.CLOSED
-                consultation.close_reason = reason
-                consultation.sync_closed_at(now)
-                consultation.save(
-                    update_fields=["status", "close_reason", "closed_at", "updated_at"]
-                )
-                entries.append(
-                    AuditEntry.entry(
-                        request.user,
-                        AuditEntry.Action.CHANGED,
-                        consultation.pk,
-                        AuditEntry.diff(before, AuditEntry.snapshot(consultation)),
-                        via="admin action: close",
-                    )
-                )
-                self.log_change(
-                    request,
-                    consultation,
-                    [{"changed": {"fields": ["Status", "Reason for closing"]}}],
-                )
-            AuditEntry.objects.bulk_create(entries)
-        return len(entries)
-
     @admin.action(description=_("Export selected requests as CSV"), permissions=["export"])
     def export_csv(self, request, queryset):
-        rows = list(queryset.select_related("assigned_to").order_by("pk"))
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.localtime(timezone.now(), timezone.get_default_timezone())
-        response["Content-Disposition"] = (
-            f'attachment; filename="consultation-requests-{stamp:%Y-%m-%d-%H%M}.csv"'
-        )
-        response["Cache-Control"] = "no-store"
-        # A byte order mark lets spreadsheet programs read accented names correctly.
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                "Request",
-                "Received",
-                "Status",
-                "Reason for closing",
-                "Closed",
-                "Assigned to",
-                "Name",
-                "Phone",
-                "Email",
-                "Best times",
-                "Voicemail allowed",
-                "Heard about us",
-                "Calls",
-                "Last outcome",
-            ]
-        )
-        labels = dict(ConsultationRequest.CallTime.choices)
-        for row in rows:
-            times = row.best_times if isinstance(row.best_times, list) else []
-            writer.writerow(
-                spreadsheet_safe(value)
-                for value in [
-                    row.pk,
-                    clinic_time(row.created_at),
-                    row.get_status_display(),
-                    row.get_close_reason_display(),
-                    clinic_time(row.closed_at),
-                    staff_name(row.assigned_to),
-                    row.name,
-                    row.phone_national,
-                    row.email,
-                    ", ".join(str(labels.get(time, time)) for time in times),
-                    "yes" if row.voicemail_ok else "no",
-                    row.get_heard_about_display(),
-                    row.call_count,
-                    outcome_label(row.last_outcome),
-                ]
-            )
-        AuditEntry.objects.bulk_create(
-            AuditEntry.entry(
-                request.user,
-                AuditEntry.Action.EXPORTED,
-                row.pk,
-                [{"field": "export", "old": None, "new": len(rows)}],
-                via="admin action: export CSV",
-            )
-            for row in rows
-        )
-        return response
+        return export.csv_response(services.record_export(requests=queryset, by=request.user))
 
 
 @admin.register(AuditEntry)
@@ -830,4 +416,4 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("changes"))
     def changes_display(self, entry):
-        return entry.describe_changes()
+        return audit.describe(entry.changes)

@@ -10,6 +10,8 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from .clinic_time import in_clinic_time
+
 SATURDAY = 5
 
 
@@ -25,7 +27,7 @@ def _next_monday(local):
 
 
 def _to_local_naive(moment):
-    return timezone.localtime(moment, timezone.get_default_timezone()).replace(tzinfo=None)
+    return in_clinic_time(moment).replace(tzinfo=None)
 
 
 def _to_aware(local):

@@ -1,13 +1,17 @@
 import json
 import unicodedata
+from datetime import timedelta
 
 import phonenumbers
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
-from .models import ConsultationRequest
+from .models import CallAttempt, ConsultationRequest
 
 NOTE_MAX_LENGTH = 500
 NO_NUL = "Please remove the unusual invisible character from this field."
@@ -242,3 +246,56 @@ class ConsultationRequestForm(forms.ModelForm):
         return salted_hmac(
             "consultations.submission", canonical, secret=settings.SECRET_KEY, algorithm="sha256"
         ).hexdigest()
+
+
+# --- staff's forms in the admin ---
+
+# A call logged a few minutes "in the future" is a clock difference; more is a typo.
+CALL_TIME_TOLERANCE = timedelta(minutes=10)
+
+
+class FollowUpForm(forms.ModelForm):
+    """Staff's part of a request on its admin page; the closing rules are the model's."""
+
+    class Meta:
+        model = ConsultationRequest
+        fields = ["status", "close_reason", "assigned_to"]
+        help_texts = {
+            "status": _(
+                "Closed and Not a fit end the follow-up and record the time; choosing an open "
+                "status again reopens the request."
+            ),
+            "close_reason": _("Required when closing."),
+            "assigned_to": _("Who calls this patient back."),
+        }
+
+
+class CallAttemptForm(forms.ModelForm):
+    class Meta:
+        model = CallAttempt
+        fields = ["called_at", "outcome", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2, "cols": 40})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The tabular inline shows labels only as column headings: name each input for screen
+        # readers. (The date and time inputs carry labels of their own.)
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.MultiWidget):
+                field.widget.attrs.setdefault("aria-label", capfirst(field.label))
+
+    def clean_called_at(self):
+        called_at = self.cleaned_data["called_at"]
+        if called_at and called_at > timezone.now() + CALL_TIME_TOLERANCE:
+            raise ValidationError(
+                _("A call cannot be logged in the future. Check the date and time."),
+                code="future_call",
+            )
+        return called_at
+
+
+class CloseRequestsForm(forms.Form):
+    close_reason = forms.ChoiceField(
+        label=_("Reason for closing"),
+        choices=[("", "---------"), *ConsultationRequest.CloseReason.choices],
+    )

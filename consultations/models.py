@@ -1,22 +1,44 @@
-from datetime import datetime, timedelta
+import re
+from datetime import timedelta
 
 import phonenumbers
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.text import capfirst
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .business_days import add_business_days, subtract_business_days
 from .fields import EncryptedTextField
 
+PHONE_SEARCH_CHARACTERS = re.compile(r"^[\d\s()+.\-/]+$")
+
 
 class ConsultationRequestQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=ConsultationRequest.OPEN_STATUSES)
+
+    def phone_or_number_q(self, term):
+        """A filter for what staff type to find a request: a phone number however written
+        (numbers are stored as E.164, "+16515550123"; "(651) 555-0123", "651.555.0123",
+        "1 651 555 0123" and a bare "0123" all find it) or a request number ("#42")."""
+        term = term.strip()
+        query = models.Q()
+        request_number = re.fullmatch(r"#?\s*(\d{1,18})", term)
+        if request_number:
+            query |= models.Q(pk=int(request_number.group(1)))
+        digits = phonenumbers.normalize_digits_only(term)
+        if not PHONE_SEARCH_CHARACTERS.match(term) or len(digits) < 4:
+            return query
+        query |= models.Q(phone__contains=digits)
+        try:
+            number = phonenumbers.parse(term, "US")
+        except phonenumbers.NumberParseException:
+            return query
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return query | models.Q(phone=e164)
 
     def overdue_q(self, now=None):
         """Open, never called, and received at least CONSULTATION_OVERDUE_BUSINESS_DAYS
@@ -203,6 +225,26 @@ class ConsultationRequest(models.Model):
         """When the first call back is due (clinic business days after receipt)."""
         return add_business_days(self.created_at, settings.CONSULTATION_OVERDUE_BUSINESS_DAYS)
 
+    # The rules for closing live here: a closed request has a reason (and the database holds
+    # it to that), a closing time is stamped once, and reopening clears both.
+
+    def clean(self):
+        if self.status == self.Status.CLOSED and not self.close_reason:
+            raise ValidationError(
+                {
+                    "close_reason": ValidationError(
+                        _("Choose a reason for closing this request."),
+                        code="close_reason_required",
+                    )
+                }
+            )
+
+    def close(self, *, reason, now=None):
+        self.status = self.Status.CLOSED
+        self.close_reason = reason
+        self.clean()
+        self.sync_closed_at(now)
+
     def sync_closed_at(self, now=None):
         """Record when the request was closed; clear it (and the reason) when it is reopened."""
         if self.status in self.CLOSED_STATUSES:
@@ -273,9 +315,6 @@ class AuditEntry(models.Model):
         DELETED = "deleted", _("Deleted")
         PURGED = "purged", _("Personal data removed")
 
-    # Values of these fields are recorded when they change; for every other field only its name.
-    VALUE_FIELDS = {"status", "close_reason", "assigned_to", "closed_at", "outcome", "called_at"}
-
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -325,91 +364,3 @@ class AuditEntry(models.Model):
         entry = cls.entry(user, action, request_id, changes, via)
         entry.save()
         return entry
-
-    @classmethod
-    def snapshot(cls, instance):
-        """The audit-relevant state of a model instance: every concrete editable field."""
-        state = {}
-        for field in instance._meta.concrete_fields:
-            if field.primary_key or field.name == "updated_at":
-                continue
-            if field.is_relation:
-                related = getattr(instance, field.name)
-                if related is not None and hasattr(related, "get_username"):
-                    state[field.name] = related.get_username()
-                else:
-                    state[field.name] = getattr(instance, field.attname)
-            else:
-                state[field.name] = getattr(instance, field.attname)
-        return state
-
-    @classmethod
-    def diff(cls, before, after):
-        """What changed between two snapshots, safe to store: values only for VALUE_FIELDS."""
-        changes = []
-        for name, new in after.items():
-            old = before.get(name)
-            if old == new:
-                continue
-            if name in cls.VALUE_FIELDS:
-                changes.append({"field": name, "old": cls._plain(old), "new": cls._plain(new)})
-            else:
-                changes.append({"field": name})
-        return changes
-
-    @staticmethod
-    def _plain(value):
-        if hasattr(value, "isoformat"):
-            return value.isoformat()
-        return value
-
-    def describe_changes(self):
-        """The changes in words for the audit list, e.g. "Status: New → Closed"."""
-        parts = []
-        for change in self.changes or []:
-            if not isinstance(change, dict) or "field" not in change:
-                continue
-            label = self._field_label(change["field"])
-            if "old" in change or "new" in change:
-                old = self._value_label(change["field"], change.get("old"))
-                new = self._value_label(change["field"], change.get("new"))
-                parts.append(f"{label}: {old} → {new}")
-            else:
-                parts.append(f"{label} changed")
-        return "; ".join(parts)
-
-    EXTRA_LABELS = {"call_attempt": _("Call attempt"), "export": _("Rows in export")}
-
-    @classmethod
-    def _field(cls, name):
-        for model in (ConsultationRequest, CallAttempt):
-            try:
-                return model._meta.get_field(name)
-            except FieldDoesNotExist:
-                continue
-        return None
-
-    @classmethod
-    def _field_label(cls, name):
-        if name in cls.EXTRA_LABELS:
-            return str(cls.EXTRA_LABELS[name])
-        field = cls._field(name)
-        return capfirst(field.verbose_name) if field is not None else name
-
-    @classmethod
-    def _value_label(cls, name, value):
-        if value is None or value == "":
-            return "—"
-        field = cls._field(name)
-        if field is not None and field.choices:
-            return str(dict(field.flatchoices).get(value, value))
-        if isinstance(field, models.DateTimeField) and isinstance(value, str):
-            try:
-                moment = datetime.fromisoformat(value)
-            except ValueError:
-                return value
-            local = timezone.localtime(moment, timezone.get_default_timezone())
-            return formats.date_format(local, "DATETIME_FORMAT")
-        if name == "call_attempt":
-            return f"#{value}"
-        return str(value)

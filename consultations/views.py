@@ -1,21 +1,16 @@
 import logging
-from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
-from django.db import connection, transaction
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import CreateView
 
+from . import services
 from .forms import ConsultationRequestForm
-from .models import ConsultationRequest
-from .tasks import notify_staff_of_request
 
 logger = logging.getLogger(__name__)
 
@@ -43,20 +38,6 @@ def client_key(address):
     ).hexdigest()
 
 
-def lock_submissions(*keys):
-    """Serialise submissions that share a client or a fingerprint, across every app server.
-
-    PostgreSQL: transaction-level advisory locks, taken in the order given and released at
-    commit. SQLite: each transaction already takes the database's write lock when it begins
-    (transaction_mode IMMEDIATE in settings), so nothing more is needed.
-    """
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for key in keys:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(key[:15], 16)])
-
-
 @method_decorator(never_cache, name="dispatch")
 @method_decorator(sensitive_post_parameters("name", "phone", "email", "note"), name="dispatch")
 class ConsultationRequestView(CreateView):
@@ -78,34 +59,16 @@ class ConsultationRequestView(CreateView):
         return self.form_invalid(form)
 
     def form_valid(self, form):
-        key = client_key(client_address(self.request))
-        fingerprint = form.fingerprint()
-        with transaction.atomic():
-            lock_submissions(key, fingerprint)
-            now = timezone.now()
-            duplicate_since = now - timedelta(
-                minutes=settings.CONSULTATION_DUPLICATE_WINDOW_MINUTES
+        try:
+            self.object = services.submit_request(
+                consultation=form.save(commit=False),
+                fingerprint=form.fingerprint(),
+                client_key=client_key(client_address(self.request)),
             )
-            if ConsultationRequest.objects.filter(
-                submission_fingerprint=fingerprint, created_at__gte=duplicate_since
-            ).exists():
-                return redirect(self.success_url)
-            recent_from_client = ConsultationRequest.objects.filter(
-                client_key=key, created_at__gte=now - timedelta(hours=1)
-            ).count()
-            if recent_from_client >= settings.CONSULTATION_RATE_LIMIT_PER_HOUR:
-                logger.warning("Consultation request refused: a client is over the hourly limit.")
-                # The form comes back filled in, so nothing typed is lost; the page says to call.
-                response = self.render_to_response(
-                    self.get_context_data(form=form, rate_limited=True), status=429
-                )
-                response["Retry-After"] = "3600"
-                return response
-            form.instance.client_key = key
-            form.instance.submission_fingerprint = fingerprint
-            self.object = form.save()
-            transaction.on_commit(
-                partial(notify_staff_of_request.enqueue, self.object.pk), robust=True
-            )
-        logger.info("%s received.", self.object)
+        except services.OverHourlyLimit:
+            # The form comes back filled in, so nothing typed is lost; the page says to call.
+            context = self.get_context_data(form=form, rate_limited=True)
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = "3600"
+            return response
         return redirect(self.success_url)

@@ -2,10 +2,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils import timezone
 
-from consultations.models import AuditEntry, CallAttempt, ConsultationRequest
+from consultations import services
+from consultations.models import ConsultationRequest
 
 
 class Command(BaseCommand):
@@ -25,26 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, **options):
         now = timezone.now()
         days = settings.CONSULTATION_RETENTION_DAYS
-        with transaction.atomic():
-            due = ConsultationRequest.objects.due_for_purge(now).select_for_update()
-            ids = list(due.values_list("pk", flat=True).order_by("pk"))
-            attempts = CallAttempt.objects.filter(request_id__in=ids).exclude(notes="")
-            note_count = attempts.count()
-            if not dry_run and ids:
-                ConsultationRequest.objects.filter(pk__in=ids).update(
-                    **ConsultationRequest.PERSONAL_DATA, personal_data_purged_at=now
-                )
-                attempts.update(notes="")
-                AuditEntry.objects.bulk_create(
-                    AuditEntry.entry(
-                        None,
-                        AuditEntry.Action.PURGED,
-                        pk,
-                        [{"field": field} for field in ConsultationRequest.PERSONAL_DATA],
-                        via="purge_consultation_requests",
-                    )
-                    for pk in ids
-                )
+        ids, note_count = services.purge_personal_data(now=now, dry_run=dry_run)
 
         verb = "Would remove" if dry_run else "Removed"
         self.stdout.write(

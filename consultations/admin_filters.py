@@ -1,0 +1,118 @@
+"""Finding requests in the admin list: its filters, and who can be assigned a request."""
+
+import re
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .display import staff_name
+from .models import ConsultationRequest
+
+Status = ConsultationRequest.Status
+
+
+def request_workers():
+    """Active staff who may work consultation requests: the people requests can be assigned to."""
+    perm = models.Q(codename="change_consultationrequest", content_type__app_label="consultations")
+    permission = Permission.objects.filter(perm)
+    return (
+        get_user_model()
+        .objects.filter(is_staff=True, is_active=True)
+        .filter(
+            models.Q(is_superuser=True)
+            | models.Q(groups__permissions__in=permission)
+            | models.Q(user_permissions__in=permission)
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Open requests unless staff ask for something else."""
+
+    title = _("status")
+    parameter_name = "status"
+    OPEN = "open"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.OPEN, _("Open (new, contacting, scheduled)")),
+            *Status.choices,
+            (self.ALL, _("All")),
+        ]
+
+    def value(self):
+        return super().value() or self.OPEN
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.ALL:
+            return queryset
+        if value == self.OPEN:
+            return queryset.open()
+        if value in Status.values:
+            return queryset.filter(status=value)
+        raise IncorrectLookupParameters(f"Unknown status {value!r}")
+
+    def choices(self, changelist):
+        # Like SimpleListFilter.choices, without its "All" on top: here no choice means "open".
+        counts = self.get_facet_queryset(changelist) if changelist.add_facets else {}
+        for index, (lookup, title) in enumerate(self.lookup_choices):
+            if changelist.add_facets:
+                title = f"{title} ({counts.get(f'{index}__c', '-')})"
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = _("assigned to")
+    parameter_name = "assignee"
+    ME = "me"
+    NOBODY = "none"
+
+    def lookups(self, request, model_admin):
+        staff = request_workers()
+        return [
+            (self.ME, _("Me")),
+            (self.NOBODY, _("Unassigned")),
+            *((str(user.pk), staff_name(user)) for user in staff),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if value == self.ME:
+            return queryset.filter(assigned_to=request.user)
+        if value == self.NOBODY:
+            return queryset.filter(assigned_to__isnull=True)
+        if re.fullmatch(r"[0-9]{1,18}", value):
+            return queryset.filter(assigned_to_id=int(value))
+        raise IncorrectLookupParameters(f"Unknown assignee {value!r}")
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("call back")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "yes":
+            return queryset.filter(is_overdue=True)
+        if value == "no":
+            return queryset.filter(is_overdue=False)
+        if value is None:
+            return queryset
+        raise IncorrectLookupParameters(f"Unknown overdue choice {value!r}")

@@ -1,0 +1,203 @@
+"""What patients and staff do to consultation requests, each operation in one place.
+
+Called by the views, the admin and the management commands alike. Every operation that changes a
+request records who did it in the audit trail (see ``audit``).
+"""
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from . import audit
+from .models import AuditEntry, CallAttempt, ConsultationRequest
+from .tasks import notify_staff_of_request
+
+logger = logging.getLogger(__name__)
+
+
+class OverHourlyLimit(Exception):
+    """The client has sent as many requests this hour as the clinic accepts from one place."""
+
+
+def _lock_submissions(*keys):
+    """Serialise submissions that share a client or a fingerprint, across every app server.
+
+    PostgreSQL: transaction-level advisory locks, taken in the order given and released at
+    commit. SQLite: each transaction already takes the database's write lock when it begins
+    (transaction_mode IMMEDIATE in settings), so nothing more is needed.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(key[:15], 16)])
+
+
+def submit_request(*, consultation, fingerprint, client_key):
+    """Store a patient's unsaved request and have staff told, once it is committed.
+
+    Returns the stored request, or None when an identical one arrived within
+    CONSULTATION_DUPLICATE_WINDOW_MINUTES (the patient is thanked all the same). Raises
+    OverHourlyLimit when the client already sent CONSULTATION_RATE_LIMIT_PER_HOUR this hour.
+    """
+    with transaction.atomic():
+        _lock_submissions(client_key, fingerprint)
+        now = timezone.now()
+        window = timedelta(minutes=settings.CONSULTATION_DUPLICATE_WINDOW_MINUTES)
+        same = ConsultationRequest.objects.filter(submission_fingerprint=fingerprint)
+        if same.filter(created_at__gte=now - window).exists():
+            return None
+        last_hour = ConsultationRequest.objects.filter(
+            client_key=client_key, created_at__gte=now - timedelta(hours=1)
+        )
+        if last_hour.count() >= settings.CONSULTATION_RATE_LIMIT_PER_HOUR:
+            logger.warning("Consultation request refused: a client is over the hourly limit.")
+            raise OverHourlyLimit
+        consultation.client_key = client_key
+        consultation.submission_fingerprint = fingerprint
+        consultation.save()
+        transaction.on_commit(
+            partial(notify_staff_of_request.enqueue, consultation.pk), robust=True
+        )
+    logger.info("%s received.", consultation)
+    return consultation
+
+
+def _workable(requests):
+    """Requests staff may still change: their personal data has not been removed."""
+    return requests.filter(personal_data_purged_at__isnull=True).select_related("assigned_to")
+
+
+@transaction.atomic
+def save_changes(*, consultation, by, via=audit.VIA_CHANGE_PAGE):
+    """Save a request staff edited (status, reason for closing, assignee) and record the change."""
+    stored = ConsultationRequest.objects.select_related("assigned_to").get(pk=consultation.pk)
+    before = audit.snapshot(stored)
+    consultation.sync_closed_at()
+    consultation.save()
+    entry = audit.changed_entry(before, consultation, by=by, via=via)
+    if entry is not None:
+        entry.save()
+
+
+@transaction.atomic
+def assign(*, requests, to, by, via):
+    """Assign the requests to ``to``; returns those that changed hands."""
+
+    def give(consultation):
+        consultation.assigned_to = to
+
+    return audit.save_each(
+        _workable(requests).exclude(assigned_to=to),
+        change=give,
+        by=by,
+        via=via,
+        update_fields=["assigned_to", "updated_at"],
+    )
+
+
+@transaction.atomic
+def close(*, requests, reason, by, via):
+    """Close the requests that are not closed yet, for ``reason``; returns those it closed."""
+    now = timezone.now()
+    return audit.save_each(
+        _workable(requests).exclude(status=ConsultationRequest.Status.CLOSED),
+        change=lambda consultation: consultation.close(reason=reason, now=now),
+        by=by,
+        via=via,
+        update_fields=["status", "close_reason", "closed_at", "updated_at"],
+    )
+
+
+@transaction.atomic
+def log_call_attempts(*, consultation, attempts, deleted=(), by, via=audit.VIA_CHANGE_PAGE):
+    """Save new and edited call attempts on a request, delete ``deleted``, and record each.
+
+    New attempts are stamped as called by ``by``; the first call moves a new request on to
+    "contacting".
+    """
+    originals = {
+        attempt.pk: audit.snapshot(attempt)
+        for attempt in CallAttempt.objects.filter(
+            pk__in=[attempt.pk for attempt in attempts if attempt.pk is not None]
+        ).select_related("called_by")
+    }
+    entries = [audit.call_deleted(attempt, by=by, via=via) for attempt in deleted]
+    for attempt in deleted:
+        attempt.delete()
+    for attempt in attempts:
+        if attempt.pk is None:
+            attempt.called_by = by
+            attempt.save()
+            entries.append(audit.call_added(attempt, by=by, via=via))
+        else:
+            attempt.save()
+            before = originals.get(attempt.pk, {})
+            entries.append(audit.call_changed(attempt, before, by=by, via=via))
+    if any(entry.action == AuditEntry.Action.CALL_ADDED for entry in entries):
+        entries.append(_note_first_call(consultation, by=by))
+    AuditEntry.objects.bulk_create(entry for entry in entries if entry is not None)
+
+
+def _note_first_call(consultation, *, by):
+    """Move a new request on to "contacting"; the unsaved audit entry, or None if it stays."""
+    before = audit.snapshot(consultation)
+    if not consultation.note_call_attempt():
+        return None
+    consultation.save(update_fields=["status", "updated_at"])
+    return audit.changed_entry(before, consultation, by=by, via=audit.VIA_FIRST_CALL)
+
+
+def delete(*, requests, by, via):
+    """Delete the requests, recording each deletion."""
+    with transaction.atomic():
+        AuditEntry.objects.bulk_create(
+            AuditEntry.entry(by, AuditEntry.Action.DELETED, pk, via=via)
+            for pk in requests.values_list("pk", flat=True)
+        )
+        requests.delete()
+
+
+def record_export(*, requests, by, via=audit.VIA_EXPORT_ACTION):
+    """The requests to export, in order, each recorded as exported by ``by``."""
+    rows = list(requests.select_related("assigned_to").order_by("pk"))
+    AuditEntry.objects.bulk_create(
+        AuditEntry.entry(
+            by,
+            AuditEntry.Action.EXPORTED,
+            row.pk,
+            [{"field": "export", "old": None, "new": len(rows)}],
+            via=via,
+        )
+        for row in rows
+    )
+    return rows
+
+
+def purge_personal_data(*, now, dry_run=False):
+    """Remove the personal data of requests closed longer than CONSULTATION_RETENTION_DAYS.
+
+    Returns the numbers of the requests and how many call notes were (or would be) removed.
+    """
+    with transaction.atomic():
+        due = ConsultationRequest.objects.due_for_purge(now).select_for_update()
+        ids = list(due.values_list("pk", flat=True).order_by("pk"))
+        attempts = CallAttempt.objects.filter(request_id__in=ids).exclude(notes="")
+        note_count = attempts.count()
+        if not dry_run and ids:
+            ConsultationRequest.objects.filter(pk__in=ids).update(
+                **ConsultationRequest.PERSONAL_DATA, personal_data_purged_at=now
+            )
+            attempts.update(notes="")
+            removed = [{"field": field} for field in ConsultationRequest.PERSONAL_DATA]
+            AuditEntry.objects.bulk_create(
+                AuditEntry.entry(
+                    None, AuditEntry.Action.PURGED, pk, removed, via=audit.VIA_PURGE_COMMAND
+                )
+                for pk in ids
+            )
+    return ids, note_count
