@@ -59,7 +59,7 @@ class Server:
             # Production's task backend: requests only queue the staff email.
             "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
             # The test plays a proxy that appends each client's own address.
-            "CONSULTATION_TRUSTED_PROXIES": "1",
+            "TRUSTED_PROXY_COUNT": "1",
             "LOG_LEVEL": "WARNING",
         }
 
