@@ -169,8 +169,6 @@ except ValueError as exc:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# The site runs behind a TLS-terminating proxy; gunicorn trusts its X-Forwarded-Proto header from
-# the addresses in FORWARDED_ALLOW_IPS (see gunicorn.conf.py).
 # How many reverse proxies in front of the site append to X-Forwarded-For, for the client address
 # that staff-login lockouts and the consultation form's limit see (clinic/client_address.py).
 # 0: the client is REMOTE_ADDR. Set it to exactly the number of proxies you run, or clients can
@@ -180,7 +178,8 @@ TRUSTED_PROXY_COUNT = env.int(
     "TRUSTED_PROXY_COUNT", default=env.int("CONSULTATION_TRUSTED_PROXIES", default=0)
 )
 
-# Security whenever DEBUG is off.
+# Security whenever DEBUG is off. The site runs behind a TLS-terminating proxy; gunicorn trusts
+# its X-Forwarded-Proto header from the addresses in FORWARDED_ALLOW_IPS (see gunicorn.conf.py).
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # Load balancers and the container's HEALTHCHECK probe over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
