@@ -54,7 +54,7 @@ def bench_env(database_url, workdir):
         "CONSULTATION_RATE_LIMIT_PER_HOUR": "1000000",
         # As behind the production proxy: the client is the last X-Forwarded-For entry, which
         # wrk.lua varies, so the form is posted by many patients, not one.
-        "CONSULTATION_TRUSTED_PROXIES": "1",
+        "TRUSTED_PROXY_COUNT": "1",
     }
 
 

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
 
 
 class ClinicConfig(AppConfig):
@@ -8,7 +9,10 @@ class ClinicConfig(AppConfig):
     default = True
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deployment checks)
+        from . import checks  # noqa: F401  (registers the system checks)
+        from .roles import apply_staff_roles
+
+        post_migrate.connect(apply_staff_roles, dispatch_uid="clinic.roles.apply_staff_roles")
 
 
 class ClinicAdminConfig(admin_apps.AdminConfig):

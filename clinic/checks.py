@@ -19,3 +19,20 @@ def check_proxy_is_trusted(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security)
+def check_one_trusted_proxy_count(app_configs, **kwargs):
+    """The proxy count has a new name; when the environment sets both, say which one counts."""
+    old_name = "CONSULTATION_TRUSTED_PROXIES"
+    if "TRUSTED_PROXY_COUNT" in os.environ and old_name in os.environ:
+        return [
+            Warning(
+                f"Both TRUSTED_PROXY_COUNT and its old name {old_name} are set; "
+                f"TRUSTED_PROXY_COUNT ({settings.TRUSTED_PROXY_COUNT}) is used and "
+                f"{old_name} ({os.environ[old_name]}) is ignored.",
+                hint=f"Remove {old_name} from the environment.",
+                id="clinic.W002",
+            )
+        ]
+    return []

@@ -1,4 +1,8 @@
-"""Settings for the clinic site, read from the environment (docs/operations.md, .env.example)."""
+"""Settings for the clinic site, read from the environment (docs/operations.md and .env.example).
+
+Grouped under headings: site, security, staff sign-in, consultation requests, email and tasks,
+logging.
+"""
 
 from datetime import timedelta
 from pathlib import Path
@@ -15,23 +19,10 @@ env_file = BASE_DIR / ".env"
 if env_file.is_file():
     environ.Env.read_env(env_file)
 
+
+# SITE
+# ------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
-
-SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
-            "string (for example: python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
-            "or set DEBUG=on for local development."
-        )
-    SECRET_KEY = "development-only-secret-key-never-use-in-production"  # noqa: S105
-# Old keys still accepted for signatures while a new SECRET_KEY takes over
-# (docs/operations.md, 'The secret key').
-SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
-
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # The clinic's facts, in one place. Templates read them as {{ clinic.name }} etc.
 CLINIC = {
@@ -41,6 +32,10 @@ CLINIC = {
     "address": env.str("CLINIC_ADDRESS", default="Vadnais Heights, Minnesota"),
     "email": env.str("CLINIC_EMAIL", default=""),
 }
+
+# The site's own address, for links in emails (no trailing slash).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 
 INSTALLED_APPS = [
     # First, so its createsuperuser (no way around the password rules) replaces Django's.
@@ -111,22 +106,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTHENTICATION_BACKENDS = [
-    # Axes first: it refuses a locked-out client before any password is checked.
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Chicago"
 USE_I18N = True
@@ -150,13 +129,55 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=not STATIC_MANIFEST)
 WHITENOISE_AUTOREFRESH = DEBUG
 
-ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 
-# Consultation requests, staff side: a request nobody has called after this many business days
-# (Monday to Friday, clinic time) is flagged as overdue; personal data of requests closed longer
-# than the retention period is removed by `manage.py purge_consultation_requests`.
-CONSULTATION_OVERDUE_BUSINESS_DAYS = env.int("CONSULTATION_OVERDUE_BUSINESS_DAYS", default=1)
-CONSULTATION_RETENTION_DAYS = env.int("CONSULTATION_RETENTION_DAYS", default=365)
+# SECURITY
+# ------------------------------------------------------------------------------
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
+            "string (for example: python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "or set DEBUG=on for local development."
+        )
+    SECRET_KEY = "development-only-secret-key-never-use-in-production"  # noqa: S105
+# Old keys still accepted for signatures while a new SECRET_KEY takes over
+# (docs/operations.md, 'The secret key').
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
+# Keys that encrypt sensitive free text at rest (Fernet keys, comma-separated). The first encrypts;
+# all decrypt, so a new key goes first and old ones stay until `rotate_encryption_keys` has run.
+# Generating a key: see docs/operations.md, "Encryption keys".
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS is not set. It encrypts patients' notes in the database. "
+            "Generate a key with: python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())' and set FIELD_ENCRYPTION_KEYS to it "
+            "(see docs/operations.md, 'Encryption keys'), or set DEBUG=on for local development."
+        )
+    FIELD_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXktMDAwMDA="]
+try:
+    for _key in FIELD_ENCRYPTION_KEYS:
+        Fernet(_key)
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key (32 url-safe base64-encoded "
+        "bytes). Generate one as docs/operations.md shows."
+    ) from exc
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# How many reverse proxies in front of the site append to X-Forwarded-For, for the client address
+# that staff-login lockouts and the consultation form's limit see (clinic/client_address.py).
+# 0: the client is REMOTE_ADDR. Set it to exactly the number of proxies you run, or clients can
+# pick their address. CONSULTATION_TRUSTED_PROXIES is its old name, read when it is not set
+# (`check` warns when both are).
+TRUSTED_PROXY_COUNT = env.int(
+    "TRUSTED_PROXY_COUNT", default=env.int("CONSULTATION_TRUSTED_PROXIES", default=0)
+)
 
 # Security whenever DEBUG is off. The site runs behind a TLS-terminating proxy; gunicorn trusts
 # its X-Forwarded-Proto header from the addresses in FORWARDED_ALLOW_IPS (see gunicorn.conf.py).
@@ -208,27 +229,6 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if SECURE_COOKIES else "csrftoken"
 CSRF_FAILURE_VIEW = "clinic.views.csrf_failure"
 
-# Only staff have sessions. Each request renews one, so it ends after this many idle seconds.
-STAFF_SESSION_IDLE_TIMEOUT = env.int("STAFF_SESSION_IDLE_TIMEOUT", default=30 * 60)
-SESSION_COOKIE_AGE = STAFF_SESSION_IDLE_TIMEOUT
-SESSION_SAVE_EVERY_REQUEST = True
-SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-
-# Failed staff logins (django-axes): lock the username from that address for a while.
-AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_CALLABLE = "clinic.views.staff_locked_out"
-AXES_RESET_ON_SUCCESS = True
-# The client's address as the consultation form's per-client limit sees it, trusting
-# X-Forwarded-For only as far as CONSULTATION_TRUSTED_PROXIES says.
-AXES_CLIENT_IP_CALLABLE = "consultations.views.client_address"
-
-# Two-factor login (django-otp): the issuer name authenticator apps show beside the code.
-OTP_TOTP_ISSUER = CLINIC["name"]
-# Device keys are never shown in the admin; a device is set up with `manage.py enrol_totp`.
-OTP_ADMIN_HIDE_SENSITIVE_DATA = True
-
 # Content Security Policy, enforced by Django's own middleware. Everything is denied unless named
 # here; no inline script or style anywhere, the admin's included.
 SECURE_CSP = {
@@ -251,6 +251,64 @@ SECURE_CSP = {
 # they leave out every submitted value and every local variable.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "clinic.security.PersonalDataExceptionReporterFilter"
 
+
+# STAFF SIGN-IN
+# ------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # Axes first: it refuses a locked-out client before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Only staff have sessions. Each request renews one, so it ends after this many idle seconds.
+STAFF_SESSION_IDLE_TIMEOUT = env.int("STAFF_SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_COOKIE_AGE = STAFF_SESSION_IDLE_TIMEOUT
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Failed staff logins (django-axes): lock the username from that address for a while.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "clinic.views.staff_locked_out"
+AXES_RESET_ON_SUCCESS = True
+# The same client address the consultation form's limit sees (TRUSTED_PROXY_COUNT, above).
+AXES_CLIENT_IP_CALLABLE = "clinic.client_address.client_address"
+
+# Two-factor login (django-otp): the issuer name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = CLINIC["name"]
+# Device keys are never shown in the admin; a device is set up with `manage.py enrol_totp`.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+
+# CONSULTATION REQUESTS
+# ------------------------------------------------------------------------------
+# Patients' notes and staff's call notes are encrypted with FIELD_ENCRYPTION_KEYS (Security).
+# Who is emailed when a request arrives (the email says only "request #N", never its content).
+CONSULTATION_NOTIFY_EMAILS = env.list("CONSULTATION_NOTIFY_EMAILS", default=[])
+# Submissions allowed from one client per hour, counted in the database across app servers.
+CONSULTATION_RATE_LIMIT_PER_HOUR = env.int("CONSULTATION_RATE_LIMIT_PER_HOUR", default=5)
+# An identical submission within this many minutes is taken as a resubmission, not a new request.
+CONSULTATION_DUPLICATE_WINDOW_MINUTES = env.int("CONSULTATION_DUPLICATE_WINDOW_MINUTES", default=10)
+# Staff side: a request nobody has called after this many business days (Monday to Friday, clinic
+# time) is flagged as overdue; personal data of requests closed longer than the retention period
+# is removed by `manage.py purge_consultation_requests`.
+CONSULTATION_OVERDUE_BUSINESS_DAYS = env.int("CONSULTATION_OVERDUE_BUSINESS_DAYS", default=1)
+CONSULTATION_RETENTION_DAYS = env.int("CONSULTATION_RETENTION_DAYS", default=365)
+
+
+# EMAIL AND TASKS
+# ------------------------------------------------------------------------------
 # Email from EMAIL_URL (smtp://host:25, smtp+tls://user:password@host:587, smtp+ssl://...:465);
 # the console when DEBUG is on. `check --deploy` warns when production has no EMAIL_URL.
 EMAIL_URL = env.str("EMAIL_URL", default="")
@@ -283,42 +341,9 @@ TASKS = {
     },
 }
 
-# The site's own address, for links in emails (no trailing slash).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-# Consultation requests.
-# Who is emailed when a request arrives (the email says only "request #N", never its content).
-CONSULTATION_NOTIFY_EMAILS = env.list("CONSULTATION_NOTIFY_EMAILS", default=[])
-# Submissions allowed from one client per hour, counted in the database across app servers.
-CONSULTATION_RATE_LIMIT_PER_HOUR = env.int("CONSULTATION_RATE_LIMIT_PER_HOUR", default=5)
-# An identical submission within this many minutes is taken as a resubmission, not a new request.
-CONSULTATION_DUPLICATE_WINDOW_MINUTES = env.int("CONSULTATION_DUPLICATE_WINDOW_MINUTES", default=10)
-# How many reverse proxies in front of the site append to X-Forwarded-For. 0: the client is
-# REMOTE_ADDR. Set it to exactly the number of proxies you run, or clients can pick their address.
-CONSULTATION_TRUSTED_PROXIES = env.int("CONSULTATION_TRUSTED_PROXIES", default=0)
-
-# Keys that encrypt sensitive free text at rest (Fernet keys, comma-separated). The first encrypts;
-# all decrypt, so a new key goes first and old ones stay until `rotate_encryption_keys` has run.
-# Generating a key: see docs/operations.md, "Encryption keys".
-FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
-if not FIELD_ENCRYPTION_KEYS:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "FIELD_ENCRYPTION_KEYS is not set. It encrypts patients' notes in the database. "
-            "Generate a key with: python -c 'from cryptography.fernet import Fernet; "
-            "print(Fernet.generate_key().decode())' and set FIELD_ENCRYPTION_KEYS to it "
-            "(see docs/operations.md, 'Encryption keys'), or set DEBUG=on for local development."
-        )
-    FIELD_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXktMDAwMDA="]
-try:
-    for _key in FIELD_ENCRYPTION_KEYS:
-        Fernet(_key)
-except ValueError as exc:
-    raise ImproperlyConfigured(
-        "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key (32 url-safe base64-encoded "
-        "bytes). Generate one as docs/operations.md shows."
-    ) from exc
-
+# LOGGING
+# ------------------------------------------------------------------------------
 # Logs go to stdout, where the container platform collects them.
 LOGGING = {
     "version": 1,

@@ -5,11 +5,8 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView, TemplateView
 
-from faq.sitemaps import QuestionSitemap, StaticPagesSitemap
-
 from . import views
-
-sitemaps = {"pages": StaticPagesSitemap, "questions": QuestionSitemap}
+from .sitemaps import SITEMAPS
 
 
 class FaviconView(RedirectView):
@@ -32,7 +29,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap,
-        {"sitemaps": sitemaps},
+        {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("faq/", include("faq.urls")),

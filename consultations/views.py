@@ -9,26 +9,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import CreateView
 
+from clinic.client_address import client_address
+
 from . import services
 from .forms import ConsultationRequestForm
 
 logger = logging.getLogger(__name__)
-
-
-def client_address(request):
-    """The address of the client, trusting X-Forwarded-For only as far as our own proxies.
-
-    With CONSULTATION_TRUSTED_PROXIES = N, each of our N proxies appended the address it saw, so
-    the client is the Nth entry from the right; anything left of it came from the client and can
-    be forged. With 0 (no proxy), or a header shorter than that, it is REMOTE_ADDR.
-    """
-    proxies = settings.CONSULTATION_TRUSTED_PROXIES
-    if proxies > 0:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def client_key(address):

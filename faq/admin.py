@@ -1,11 +1,10 @@
 from django.contrib import admin
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, Question, forget_recent_content_version
+from .models import Category, Question
 
 
 @admin.register(Category)
@@ -54,13 +53,10 @@ class QuestionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish selected questions"), permissions=["change"])
     def publish(self, request, queryset):
-        # update() skips save(): stamp updated_at so cached FAQ pages see the change.
-        updated = queryset.update(is_published=True, updated_at=timezone.now())
-        forget_recent_content_version()
+        updated = queryset.set_published(True)
         self.message_user(request, _("%(count)d question(s) published.") % {"count": updated})
 
     @admin.action(description=_("Unpublish selected questions"), permissions=["change"])
     def unpublish(self, request, queryset):
-        updated = queryset.update(is_published=False, updated_at=timezone.now())
-        forget_recent_content_version()
+        updated = queryset.set_published(False)
         self.message_user(request, _("%(count)d question(s) unpublished.") % {"count": updated})

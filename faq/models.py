@@ -4,6 +4,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.db import connection, models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .markdown import render_markdown
@@ -40,6 +41,16 @@ class Category(models.Model):
 class QuestionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    def set_published(self, is_published):
+        """Publish or unpublish these questions in one statement; returns how many changed.
+
+        update() skips save() and its signals, so updated_at is stamped here (the content version
+        moves on every server) and this process forgets the version it last read.
+        """
+        updated = self.update(is_published=is_published, updated_at=timezone.now())
+        forget_recent_content_version()
+        return updated
 
     def search(self, terms):
         """Questions matching the search terms, best match first.

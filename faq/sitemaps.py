@@ -1,15 +1,6 @@
 from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
 
 from .models import Question
-
-
-class StaticPagesSitemap(Sitemap):
-    def items(self):
-        return ["home", "faq:list", "consultations:request", "privacy"]
-
-    def location(self, item):
-        return reverse(item)
 
 
 class QuestionSitemap(Sitemap):

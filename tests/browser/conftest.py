@@ -4,19 +4,16 @@ Every browser test fails when the browser reports a problem a patient would meet
 an uncaught exception, a failed request, an HTTP error or a Content Security Policy violation.
 """
 
-import importlib
 import os
 import re
-from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.db import connection
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from clinic.roles import apply_staff_roles, last_migrated_app
 from faq.models import Category, Question
 
 from .support import CHROMIUM, DESKTOP, STAFF_PASSWORD, PageProblems, fill_login_form
@@ -192,10 +189,9 @@ def faq_content(transactional_db):
 
 @pytest.fixture
 def staff_roles(transactional_db):
-    """The staff groups exactly as their data migration makes them. (The live server's database
-    is emptied after each browser test, which removes the migration's rows.)"""
-    roles = importlib.import_module("consultations.migrations.0004_staff_roles")
-    roles.create_roles(apps, SimpleNamespace(connection=connection))
+    """The staff groups exactly as `migrate` makes them. (The live server's database is emptied
+    after each browser test, which removes the groups.)"""
+    apply_staff_roles(last_migrated_app())
 
 
 @pytest.fixture

@@ -243,7 +243,7 @@ def test_client_key_is_a_keyed_hash_not_the_address(submit, consultation_data):
 
 def test_forwarded_header_is_ignored_without_trusted_proxies(submit, consultation_data, settings):
     """With no proxy configured, a client cannot pick its address with X-Forwarded-For."""
-    settings.CONSULTATION_TRUSTED_PROXIES = 0
+    settings.TRUSTED_PROXY_COUNT = 0
     submit(consultation_data, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4")
     assert ConsultationRequest.objects.get().client_key == client_key("10.0.0.2")
 
@@ -251,14 +251,14 @@ def test_forwarded_header_is_ignored_without_trusted_proxies(submit, consultatio
 def test_trusted_proxy_count_picks_the_right_forwarded_address(submit, consultation_data, settings):
     """Behind one proxy the client is the last X-Forwarded-For entry; forged ones left of it
     are ignored."""
-    settings.CONSULTATION_TRUSTED_PROXIES = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     submit(
         consultation_data,
         REMOTE_ADDR="10.0.0.2",
         HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7",
     )
     assert ConsultationRequest.objects.get().client_key == client_key("203.0.113.7")
-    settings.CONSULTATION_TRUSTED_PROXIES = 2
+    settings.TRUSTED_PROXY_COUNT = 2
     submit(
         {**consultation_data, "name": "Other"},
         REMOTE_ADDR="10.0.0.2",

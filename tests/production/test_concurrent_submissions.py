@@ -44,7 +44,7 @@ def server_env(database_url):
         # Production's task backend: requests only queue the staff email.
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
         # The test plays a proxy that appends each client's own address.
-        "CONSULTATION_TRUSTED_PROXIES": "1",
+        "TRUSTED_PROXY_COUNT": "1",
         "LOG_LEVEL": "WARNING",
         "WEB_CONCURRENCY": "3",
         "GUNICORN_TIMEOUT": "60",
