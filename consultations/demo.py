@@ -223,8 +223,8 @@ def demo_request(rng, staff, now):
                 notes=rng.choice(["", "", "Asked for a call next week.", "Line busy."]),
             )
         )
-    if status in (status_type.CLOSED, status_type.NOT_A_FIT):
-        request.closed_at = created_at + span
     if status == status_type.CLOSED:
-        request.close_reason = reason
+        request.close(reason=reason, now=created_at + span)
+    else:
+        request.sync_closed_at(now=created_at + span)
     return request, attempts
