@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_tasks_db",
+    "reversion",
     "faq",
     "consultations",
 ]
@@ -284,6 +285,9 @@ TASKS = {
 
 # The site's own address, for links in emails (no trailing slash).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# FAQ: a clinical review of an answer falls due this many months after it was made.
+FAQ_REVIEW_MONTHS = env.int("FAQ_REVIEW_MONTHS", default=12)
 
 # Consultation requests.
 # Who is emailed when a request arrives (the email says only "request #N", never its content).
