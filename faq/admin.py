@@ -221,6 +221,8 @@ class QuestionAdmin(VersionAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         question = self.get_object(request, object_id)
         extra_context = {**(extra_context or {})}
+        if question is not None and request.method == "POST":
+            services.keep_first_version(question=question, user=request.user)
         if question is not None:
             extra_context["review_warning"] = REVIEW_WARNINGS.get(question.review_status)
             extra_context["preview_url"] = reverse(

@@ -131,7 +131,10 @@ def text_hash(question, answer):
 
 
 # The search vector is derived by the database; history keeps what staff wrote.
-@reversion.register(exclude=["search_vector"])
+VERSION_EXCLUDED_FIELDS = ["search_vector"]
+
+
+@reversion.register(exclude=VERSION_EXCLUDED_FIELDS)
 class Question(models.Model):
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="questions", verbose_name=_("category")

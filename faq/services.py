@@ -1,12 +1,15 @@
 """Operations on questions that record who did them: reviews, publishing, restoring history."""
 
 import reversion
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from reversion.models import Revision, Version
 
-from .models import Question, Review
+from .models import VERSION_EXCLUDED_FIELDS, Question, Review
 
 REVIEW_PERMISSION = "faq.review_question"
 
@@ -101,10 +104,46 @@ def restore_version(*, version, user):
     return question
 
 
-def version_before_delete(*, questions, user):
-    """Save the state of questions about to be deleted, so they can be recovered."""
+def keep_first_version(*, question, user):
+    """Save the question's current state as a version if it has none yet.
+
+    Questions from before history was kept (the starter answers) would otherwise lose their
+    original wording at their first edit.
+    """
+    if Version.objects.get_for_object(question).exists():
+        return
     with reversion.create_revision():
-        for question in questions:
-            reversion.add_to_revision(question)
+        reversion.add_to_revision(question)
         reversion.set_user(user)
-        reversion.set_comment(_("Deleted."))
+        reversion.set_comment(_("As it was before changes were recorded."))
+
+
+def version_before_delete(*, questions, user):
+    """Save the state of questions about to be deleted, so they can be recovered.
+
+    Written directly rather than through create_revision(): inside the admin's own revision
+    block (bulk delete runs in the list view's) reversion would save it only at the end, and
+    then skip the rows as already gone.
+    """
+    fields = [
+        field.name
+        for field in Question._meta.concrete_fields
+        if not field.primary_key and field.name not in VERSION_EXCLUDED_FIELDS
+    ]
+    content_type = ContentType.objects.get_for_model(Question)
+    with transaction.atomic():
+        revision = Revision.objects.create(
+            user=user, comment=_("Deleted."), date_created=timezone.now()
+        )
+        Version.objects.bulk_create(
+            Version(
+                revision=revision,
+                content_type=content_type,
+                object_id=str(question.pk),
+                db=question._state.db,
+                format="json",
+                serialized_data=serializers.serialize("json", [question], fields=fields),
+                object_repr=str(question),
+            )
+            for question in questions
+        )
