@@ -3,7 +3,10 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import strip_tags
 from reversion.models import Version
@@ -199,3 +202,30 @@ def test_months_before_keeps_the_day_or_takes_the_last_of_a_shorter_month():
     assert months_before(moment, 1).date().isoformat() == "2026-02-28"
     assert months_before(moment, 12).date().isoformat() == "2025-03-31"
     assert months_before(moment, 15) < moment - timedelta(days=365)
+
+
+def test_review_lines_cost_no_query_per_question(client, reviewer, make_question):
+    """Guards the review line against an N+1: a fresh list, question page and search each cost
+    the same queries with 5 or 25 reviewed answers."""
+
+    def fresh_queries():
+        counts = []
+        for path in (
+            "/faq/",
+            Question.objects.filter(review__isnull=False).first().get_absolute_url(),
+            "/faq/?q=number",
+        ):
+            cache.clear()
+            with CaptureQueriesContext(connection) as queries:
+                assert "Medically reviewed by" in client.get(path).content.decode()
+            counts.append(len(queries))
+        return counts
+
+    def add_reviewed(count):
+        for _ in range(count):
+            services.mark_reviewed(question=make_question(), reviewer=reviewer)
+
+    add_reviewed(5)
+    few = fresh_queries()
+    add_reviewed(20)
+    assert fresh_queries() == few
