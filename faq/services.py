@@ -131,12 +131,12 @@ def version_before_delete(*, questions, user):
         if not field.primary_key and field.name not in VERSION_EXCLUDED_FIELDS
     ]
     content_type = ContentType.objects.get_for_model(Question)
+    now = timezone.now()
+    # One revision per question, so recovering one brings back only that one.
     with transaction.atomic():
-        revision = Revision.objects.create(
-            user=user, comment=_("Deleted."), date_created=timezone.now()
-        )
-        Version.objects.bulk_create(
-            Version(
+        for question in questions:
+            revision = Revision.objects.create(user=user, comment=_("Deleted."), date_created=now)
+            Version.objects.create(
                 revision=revision,
                 content_type=content_type,
                 object_id=str(question.pk),
@@ -145,5 +145,3 @@ def version_before_delete(*, questions, user):
                 serialized_data=serializers.serialize("json", [question], fields=fields),
                 object_repr=str(question),
             )
-            for question in questions
-        )

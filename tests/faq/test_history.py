@@ -141,4 +141,9 @@ def test_bulk_delete_keeps_versions_to_recover(admin_client, make_question):
         {"action": "delete_selected", "_selected_action": [q.pk for q in questions], "post": "yes"},
     )
     assert not Question.objects.filter(pk__in=[q.pk for q in questions]).exists()
-    assert Version.objects.get_deleted(Question).count() == 2
+    deleted = {int(version.object_id): version for version in Version.objects.get_deleted(Question)}
+    assert set(deleted) == {q.pk for q in questions}
+    first = questions[0]
+    response = admin_client.post(f"{CHANGELIST}recover/{deleted[first.pk].pk}/", change_form(first))
+    assert response.status_code == 302
+    assert list(Question.objects.filter(pk__in=deleted)) == [first]
