@@ -76,7 +76,3 @@ class ClinicAdminSite(OTPAdminSite):
     index_title = "Clinic administration"
     # The work lists are wide (calls, outcomes); staff get the whole width for them.
     enable_nav_sidebar = False
-
-
-# The staff user screen needs the admin site above to exist first.
-from . import staff_admin  # noqa: E402, F401

@@ -229,3 +229,9 @@ def test_review_lines_cost_no_query_per_question(client, reviewer, make_question
     few = fresh_queries()
     add_reviewed(20)
     assert fresh_queries() == few
+
+
+def test_public_name_and_credentials_are_edited_on_the_user_page(admin_client, reviewer):
+    page = admin_client.get(f"/admin/auth/user/{reviewer.pk}/change/").content.decode()
+    assert "Public name" in page and "Credentials" in page
+    assert 'value="Dana Berg"' in page
