@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.dateformat import format as date_format
@@ -271,8 +272,10 @@ class QuestionAdmin(VersionAdmin):
         return render(request, "admin/faq/question/history.html", context)
 
     def restore_view(self, request, object_id, version_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         question = get_object_or_404(Question, pk=object_id)
-        if request.method != "POST" or not self.has_change_permission(request, question):
+        if not self.has_change_permission(request, question):
             raise PermissionDenied
         version = get_object_or_404(Version.objects.get_for_object(question), pk=version_id)
         try:
