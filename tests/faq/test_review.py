@@ -235,3 +235,20 @@ def test_public_name_and_credentials_are_edited_on_the_user_page(admin_client, r
     page = admin_client.get(f"/admin/auth/user/{reviewer.pk}/change/").content.decode()
     assert "Public name" in page and "Credentials" in page
     assert 'value="Dana Berg"' in page
+
+
+def test_preview_keeps_the_review_line_only_for_the_reviewed_wording(
+    admin_client, reviewer, make_question
+):
+    question = make_question(answer="Reviewed wording.")
+    services.mark_reviewed(question=question, reviewer=reviewer)
+    form = {
+        "category": question.category_id,
+        "question": question.question,
+        "slug": question.slug,
+        "answer": question.answer,
+    }
+    url = f"{CHANGELIST}{question.pk}/preview/"
+    assert REVIEWED_LINE.search(strip_tags(admin_client.post(url, form).content.decode()))
+    form["answer"] = "Unreviewed wording."
+    assert not REVIEWED_LINE.search(strip_tags(admin_client.post(url, form).content.decode()))
