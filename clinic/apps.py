@@ -20,3 +20,8 @@ class ClinicAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "clinic.admin.ClinicAdminSite"
+
+    def ready(self):
+        super().ready()
+        # After every app's admin module is loaded: replaces the stock user screen.
+        from . import staff_admin  # noqa: F401

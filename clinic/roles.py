@@ -15,6 +15,7 @@ from django.db.models import Q
 
 INTAKE_STAFF = "Intake staff"
 CONTENT_EDITORS = "Content editors"
+CLINICAL_REVIEWERS = "Clinical reviewers"
 
 STAFF_ROLES: dict[str, list[str]] = {
     # Work the call-back list: read and update requests, log calls. No deleting, no export
@@ -36,6 +37,11 @@ STAFF_ROLES: dict[str, list[str]] = {
         "faq.add_question",
         "faq.change_question",
         "faq.delete_question",
+    ],
+    # The only staff who can mark an answer medically reviewed; they read what they review.
+    CLINICAL_REVIEWERS: [
+        "faq.view_question",
+        "faq.review_question",
     ],
 }
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_tasks_db",
+    "reversion",
     "faq",
     "consultations",
 ]
@@ -289,6 +290,12 @@ AXES_CLIENT_IP_CALLABLE = "clinic.client_address.client_address"
 OTP_TOTP_ISSUER = CLINIC["name"]
 # Device keys are never shown in the admin; a device is set up with `manage.py enrol_totp`.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+
+# FAQ
+# ------------------------------------------------------------------------------
+# A clinical review of an answer falls due this many months after it was made.
+FAQ_REVIEW_MONTHS = env.int("FAQ_REVIEW_MONTHS", default=12)
 
 
 # CONSULTATION REQUESTS

@@ -7,10 +7,10 @@ class FaqConfig(AppConfig):
     verbose_name = "Frequently asked questions"
 
     def ready(self):
-        from .models import Category, Question, forget_recent_content_version
+        from .models import Category, Question, Review, forget_recent_content_version
 
         # Signals rather than save() overrides: they also see the admin's bulk delete.
-        for model in (Category, Question):
+        for model in (Category, Question, Review):
             for signal in (post_save, post_delete):
                 signal.connect(
                     forget_recent_content_version,

@@ -1,5 +1,8 @@
+import calendar
 import hashlib
 
+import reversion
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.cache import cache
 from django.db import connection, models
@@ -9,6 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .markdown import render_markdown
 
+# A point the clinic still has to settle, written into a draft answer. A question holding one
+# cannot be published.
+TO_DECIDE_MARKER = "[TO DECIDE"
+
 MARKDOWN_HELP = _(
     "Written in Markdown. A blank line starts a new paragraph. **bold**, *italic*, "
     "[link text](https://example.org), lists with '- ' or '1. ' at the start of a line, "
@@ -16,6 +23,7 @@ MARKDOWN_HELP = _(
 )
 
 
+@reversion.register()
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(
@@ -38,19 +46,61 @@ class Category(models.Model):
         return f"{reverse('faq:list')}#{self.slug}"
 
 
+class ReviewStatus(models.TextChoices):
+    REVIEWED = "reviewed", _("reviewed")
+    DUE = "due", _("review due")
+    CHANGED = "changed", _("changed since review")
+    NEVER = "never", _("never reviewed")
+
+
+def months_before(moment, months):
+    """The same day and time `months` calendar months earlier (the month's last day if shorter)."""
+    month_index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    days_in_month = calendar.monthrange(year, month)[1]
+    return moment.replace(year=year, month=month, day=min(moment.day, days_in_month))
+
+
+def review_cutoff(now=None):
+    """Reviews made on or before this moment are due again."""
+    return months_before(now or timezone.now(), settings.FAQ_REVIEW_MONTHS)
+
+
 class QuestionQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
+    def visible(self, now=None):
+        """What the public sees at `now`: published, and inside its schedule if it has one.
 
-    def set_published(self, is_published):
-        """Publish or unpublish these questions in one statement; returns how many changed.
-
-        update() skips save() and its signals, so updated_at is stamped here (the content version
-        moves on every server) and this process forgets the version it last read.
+        The one rule for every public view of the questions: list, search, question pages,
+        sitemap and structured data.
         """
-        updated = self.update(is_published=is_published, updated_at=timezone.now())
-        forget_recent_content_version()
-        return updated
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(publish_at__isnull=True) | models.Q(publish_at__lte=now),
+            models.Q(unpublish_at__isnull=True) | models.Q(unpublish_at__gt=now),
+            is_published=True,
+        )
+
+    def published(self):
+        return self.visible()
+
+    def with_review_status(self, status, now=None):
+        """Questions whose review is in the given ReviewStatus."""
+        matches_review = models.Q(review__text_hash=models.F("content_hash"))
+        cutoff = review_cutoff(now)
+        if status == ReviewStatus.NEVER:
+            return self.filter(review__isnull=True)
+        if status == ReviewStatus.CHANGED:
+            return self.filter(review__isnull=False).exclude(matches_review)
+        if status == ReviewStatus.DUE:
+            return self.filter(matches_review, review__reviewed_at__lte=cutoff)
+        return self.filter(matches_review, review__reviewed_at__gt=cutoff)
+
+    def with_points_to_decide(self):
+        return self.filter(
+            models.Q(question__contains=TO_DECIDE_MARKER)
+            | models.Q(answer__contains=TO_DECIDE_MARKER)
+        )
 
     def search(self, terms):
         """Questions matching the search terms, best match first.
@@ -75,6 +125,16 @@ class QuestionQuerySet(models.QuerySet):
         return matches.order_by("category__position", "position", "pk")
 
 
+def text_hash(question, answer):
+    """A fingerprint of the wording a reviewer read: the question and the answer."""
+    return hashlib.sha256(f"{question}\n\n{answer}".encode()).hexdigest()
+
+
+# The search vector is derived by the database; history keeps what staff wrote.
+VERSION_EXCLUDED_FIELDS = ["search_vector"]
+
+
+@reversion.register(exclude=VERSION_EXCLUDED_FIELDS)
 class Question(models.Model):
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="questions", verbose_name=_("category")
@@ -96,6 +156,21 @@ class Question(models.Model):
     is_published = models.BooleanField(
         _("published"), default=True, help_text=_("Only published questions appear on the site.")
     )
+    publish_at = models.DateTimeField(
+        _("show from"),
+        null=True,
+        blank=True,
+        help_text=_("Optional. A published question appears on the site at this time."),
+    )
+    unpublish_at = models.DateTimeField(
+        _("hide from"),
+        null=True,
+        blank=True,
+        help_text=_("Optional. The question leaves the site at this time, e.g. a holiday notice."),
+    )
+    content_hash = models.CharField(
+        _("text fingerprint"), max_length=64, editable=False, default=""
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # The question (weight A) and answer (weight B) as a PostgreSQL tsvector, kept up to date by
@@ -110,38 +185,135 @@ class Question(models.Model):
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         indexes = [models.Index(fields=["is_published", "category", "position"])]
+        permissions = [("review_question", _("Can mark answers as medically reviewed"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(publish_at__isnull=True)
+                | models.Q(unpublish_at__isnull=True)
+                | models.Q(unpublish_at__gt=models.F("publish_at")),
+                name="faq_question_hides_after_it_shows",
+                violation_error_message=_(
+                    "The “hide from” time must be later than the “show from” time."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_published=False)
+                | ~(
+                    models.Q(question__contains=TO_DECIDE_MARKER)
+                    | models.Q(answer__contains=TO_DECIDE_MARKER)
+                ),
+                name="faq_question_published_without_points_to_decide",
+                violation_error_message=_(
+                    "This question still has points marked [TO DECIDE: ...]. Replace each one "
+                    "with the clinic's answer, then publish it."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.question
 
     def save(self, *args, **kwargs):
-        # The HTML is derived from the Markdown: render once per change, not per page view.
+        # Derived from what staff wrote: computed once per change, not per page view.
         self.answer_html = render_markdown(self.answer)
-        if kwargs.get("update_fields") is not None and "answer" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "answer_html"}
+        self.content_hash = text_hash(self.question, self.answer)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "answer_html", "content_hash"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("faq:detail", kwargs={"slug": self.slug})
+
+    @property
+    def current_review(self):
+        """The review that still covers this exact wording, or None."""
+        review = getattr(self, "review", None)
+        if review is None or review.text_hash != self.content_hash:
+            return None
+        return review
+
+    @property
+    def review_status(self):
+        review = getattr(self, "review", None)
+        if review is None:
+            return ReviewStatus.NEVER
+        if review.text_hash != self.content_hash:
+            return ReviewStatus.CHANGED
+        if review.reviewed_at <= review_cutoff():
+            return ReviewStatus.DUE
+        return ReviewStatus.REVIEWED
+
+    @property
+    def has_points_to_decide(self):
+        return TO_DECIDE_MARKER in self.question or TO_DECIDE_MARKER in self.answer
+
+
+class Review(models.Model):
+    """The latest clinical review of a question: who, when, and the wording they read.
+
+    Kept apart from the question so that restoring an earlier wording from history never
+    rewrites who reviewed what; the review covers the question again whenever its wording
+    matches text_hash.
+    """
+
+    question = models.OneToOneField(
+        Question,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="review",
+        verbose_name=_("question"),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="faq_reviews",
+        verbose_name=_("reviewer"),
+    )
+    # As shown publicly on the day of the review, so a later change of name or credentials
+    # does not rewrite what was said then.
+    reviewer_name = models.CharField(_("reviewer's public name"), max_length=150)
+    reviewer_credentials = models.CharField(_("reviewer's credentials"), max_length=100)
+    reviewed_at = models.DateTimeField(_("reviewed on"), db_index=True)
+    text_hash = models.CharField(_("fingerprint of the reviewed text"), max_length=64)
+
+    class Meta:
+        ordering = ["-reviewed_at"]
+        verbose_name = _("clinical review")
+        verbose_name_plural = _("clinical reviews")
+
+    def __str__(self):
+        return f"Review of question #{self.question_id}"
+
+    @property
+    def reviewed_by(self):
+        """ "Dana Berg, MD": the public name with the credentials."""
+        return ", ".join(part for part in (self.reviewer_name, self.reviewer_credentials) if part)
 
 
 # What content_version() reads: one plain statement, a third of the ORM's time for the same
 # aggregates, because it runs on every view of the FAQ page.
 CONTENT_VERSION_SQL = """
     SELECT (SELECT COUNT(*) FROM faq_category), (SELECT MAX(updated_at) FROM faq_category),
-           (SELECT COUNT(*) FROM faq_question), (SELECT MAX(updated_at) FROM faq_question)
+           (SELECT COUNT(*) FROM faq_question), (SELECT MAX(updated_at) FROM faq_question),
+           (SELECT COUNT(*) FROM faq_question WHERE publish_at <= %s),
+           (SELECT COUNT(*) FROM faq_question WHERE unpublish_at <= %s),
+           (SELECT COUNT(*) FROM faq_review), (SELECT MAX(reviewed_at) FROM faq_review)
 """
 
 
-def content_version():
+def content_version(now=None):
     """A value that changes whenever anything shown on the FAQ list changes.
 
     The number of categories and questions and their latest change: saving a question or a
     category (the admin, list_editable, the publish actions) moves updated_at, deleting one
-    changes a count. Cached copies of the FAQ pages are keyed on this value.
+    changes a count. The schedule boundaries already passed are counted too, so a question
+    appearing or leaving at its set time gives a new version with no save at all; so are the
+    reviews, whose line shows under the answers. Cached copies of the FAQ pages are keyed on
+    this value.
     """
+    moment = connection.ops.adapt_datetimefield_value(now or timezone.now())
     with connection.cursor() as cursor:
-        cursor.execute(CONTENT_VERSION_SQL)
+        cursor.execute(CONTENT_VERSION_SQL, [moment, moment])
         values = ":".join(str(value) for value in cursor.fetchone())
     return hashlib.md5(values.encode(), usedforsecurity=False).hexdigest()
 

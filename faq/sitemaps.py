@@ -5,7 +5,7 @@ from .models import Question
 
 class QuestionSitemap(Sitemap):
     def items(self):
-        return Question.objects.published().order_by("pk")
+        return Question.objects.visible().order_by("pk")
 
     def lastmod(self, question):
         return question.updated_at

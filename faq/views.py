@@ -11,11 +11,13 @@ from django.db.models import Prefetch
 from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.gzip import gzip_page
 
 from .forms import SearchForm
-from .models import Category, Question, content_version, recent_content_version
+from .markdown import render_markdown
+from .models import Category, Question, content_version, recent_content_version, text_hash
 
 # Cached FAQ pages are keyed on content_version(): old versions are never read again and only
 # need to expire eventually.
@@ -39,6 +41,32 @@ def faq_page_json_ld(questions):
             for question in questions
         ],
     }
+    return script_safe_json(data)
+
+
+def medical_web_page_json_ld(question, url):
+    """A schema.org MedicalWebPage saying who reviewed the answer and when, as the page shows it.
+
+    Only for an answer whose current wording was reviewed; None otherwise.
+    """
+    review = question.current_review
+    if review is None:
+        return None
+    reviewer = {"@type": "Person", "name": review.reviewer_name}
+    if review.reviewer_credentials:
+        reviewer["honorificSuffix"] = review.reviewer_credentials
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": question.question,
+        "url": url,
+        "lastReviewed": timezone.localdate(review.reviewed_at).isoformat(),
+        "reviewedBy": reviewer,
+    }
+    return script_safe_json(data)
+
+
+def script_safe_json(data):
     text = json.dumps(data, cls=DjangoJSONEncoder)
     # str.replace is many times faster than str.translate on a long page.
     for character, escape in JSON_SCRIPT_ESCAPES.items():
@@ -107,7 +135,7 @@ def question_list(request):
     context = {"form": form, "terms": terms}
     if terms:
         # The best matches only: the page stays the same size however many questions match.
-        matches = Question.objects.published().search(terms).select_related("category")
+        matches = Question.objects.published().search(terms).select_related("category", "review")
         results = list(matches.defer("search_vector")[: SEARCH_RESULTS + 1])
         context.update(
             results=results[:SEARCH_RESULTS],
@@ -124,16 +152,17 @@ def full_list():
 
     The cached HTML serves the visitors whose page is not shared (signed-in staff, for one).
     """
-    key = f"faq:list:{content_version()}"
+    now = timezone.now()
+    key = f"faq:list:{content_version(now)}"
     cached = cache.get(key)
     if cached is None:
         categories = list(
-            Category.objects.filter(questions__is_published=True)
+            Category.objects.filter(questions__in=Question.objects.visible(now))
             .distinct()
             .prefetch_related(
                 Prefetch(
                     "questions",
-                    queryset=Question.objects.published(),
+                    queryset=Question.objects.visible(now).select_related("review"),
                     to_attr="published_questions",
                 )
             )
@@ -150,9 +179,44 @@ def full_list():
 @shared_page_cache
 @gzip_page
 def question_detail(request, slug):
-    question = get_object_or_404(Question.objects.published().select_related("category"), slug=slug)
+    question = get_object_or_404(
+        Question.objects.published().select_related("category", "review"), slug=slug
+    )
     return render(
         request,
         "faq/question_detail.html",
-        {"question": question, "json_ld": faq_page_json_ld([question])},
+        {
+            "question": question,
+            "json_ld": faq_page_json_ld([question]),
+            "medical_json_ld": medical_web_page_json_ld(
+                question, request.build_absolute_uri(question.get_absolute_url())
+            ),
+        },
     )
+
+
+def render_preview(request, data, *, existing=None):
+    """The question page for unsaved editor input, through the same template and sanitiser.
+
+    Nothing is saved and nothing enters the page cache; the caller is staff-only.
+    """
+    question = Question(
+        pk=existing.pk if existing else None,
+        question=data.get("question", "").strip() or "(no question yet)",
+        slug=data.get("slug", "").strip() or (existing.slug if existing else "preview"),
+        answer=data.get("answer", ""),
+    )
+    question.category = Category.objects.filter(pk=data.get("category") or None).first() or (
+        Category(name="(no category yet)", slug="preview")
+    )
+    question.answer_html = render_markdown(question.answer)
+    question.content_hash = text_hash(question.question, question.answer)
+    if existing is not None and hasattr(existing, "review"):
+        question.review = existing.review
+    response = render(
+        request,
+        "faq/question_detail.html",
+        {"question": question, "json_ld": faq_page_json_ld([question]), "preview": True},
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response

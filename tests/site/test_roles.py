@@ -34,6 +34,11 @@ def test_content_editors_edit_the_faq_only():
     assert ("faq", "add_category") in codenames("Content editors")
 
 
+def test_clinical_reviewers_read_questions_and_mark_them_reviewed_only():
+    assert codenames("Clinical reviewers") == {("faq", "view_question"), ("faq", "review_question")}
+    assert ("faq", "review_question") not in codenames("Content editors")
+
+
 @pytest.fixture
 def editor_client(staff_client_for, make_staff_user):
     return staff_client_for(make_staff_user("editor", groups=["Content editors"]))

@@ -8,6 +8,7 @@ HEADINGS = [
     "SITE",
     "SECURITY",
     "STAFF SIGN-IN",
+    "FAQ",
     "CONSULTATION REQUESTS",
     "EMAIL AND TASKS",
     "LOGGING",
@@ -46,6 +47,7 @@ def test_each_group_holds_its_own_settings():
     assert {placed[name] for name in placed if name.startswith(("SECURE_", "CSRF_COOKIE"))} == {
         "SECURITY"
     }
+    assert {placed[name] for name in placed if name.startswith("FAQ_")} == {"FAQ"}
     assert placed["TRUSTED_PROXY_COUNT"] == "SECURITY"
     assert placed["LOGGING"] == "LOGGING"
     assert placed["TASKS"] == placed["MAILERS"] == "EMAIL AND TASKS"
