@@ -10,8 +10,9 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from clinic.fields import EncryptedTextField
+
 from .business_days import add_business_days, subtract_business_days
-from .fields import EncryptedTextField
 
 
 class ConsultationRequestQuerySet(models.QuerySet):

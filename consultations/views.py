@@ -7,11 +7,12 @@ from django.db import connection, transaction
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import CreateView
+
+from clinic.clients import client_address, keyed_hash
 
 from .forms import ConsultationRequestForm
 from .models import ConsultationRequest
@@ -20,27 +21,9 @@ from .tasks import notify_staff_of_request
 logger = logging.getLogger(__name__)
 
 
-def client_address(request):
-    """The address of the client, trusting X-Forwarded-For only as far as our own proxies.
-
-    With CONSULTATION_TRUSTED_PROXIES = N, each of our N proxies appended the address it saw, so
-    the client is the Nth entry from the right; anything left of it came from the client and can
-    be forged. With 0 (no proxy), or a header shorter than that, it is REMOTE_ADDR.
-    """
-    proxies = settings.CONSULTATION_TRUSTED_PROXIES
-    if proxies > 0:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def client_key(address):
     """A keyed hash of the client's address: counts submissions without storing the address."""
-    return salted_hmac(
-        "consultations.client", address, secret=settings.SECRET_KEY, algorithm="sha256"
-    ).hexdigest()
+    return keyed_hash(address, purpose="consultations.client")
 
 
 def lock_submissions(*keys):
