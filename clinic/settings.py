@@ -296,6 +296,15 @@ CONSULTATION_DUPLICATE_WINDOW_MINUTES = env.int("CONSULTATION_DUPLICATE_WINDOW_M
 # REMOTE_ADDR. Set it to exactly the number of proxies you run, or clients can pick their address.
 CONSULTATION_TRUSTED_PROXIES = env.int("CONSULTATION_TRUSTED_PROXIES", default=0)
 
+# FAQ feedback: "did this answer your question?" and searches that found nothing.
+# Votes and notes one client may send in an hour (counted by a keyed hash, never the address).
+FAQ_FEEDBACK_PER_CLIENT_PER_HOUR = env.int("FAQ_FEEDBACK_PER_CLIENT_PER_HOUR", default=30)
+# "What were you hoping to find" notes kept per day at most, so a flood cannot fill the database.
+FAQ_FEEDBACK_TEXTS_PER_DAY = env.int("FAQ_FEEDBACK_TEXTS_PER_DAY", default=200)
+# Days before `purge_faq_feedback` deletes those notes, and counts of searches that found nothing.
+FAQ_FEEDBACK_RETENTION_DAYS = env.int("FAQ_FEEDBACK_RETENTION_DAYS", default=90)
+FAQ_MISSED_SEARCH_RETENTION_DAYS = env.int("FAQ_MISSED_SEARCH_RETENTION_DAYS", default=180)
+
 # Keys that encrypt sensitive free text at rest (Fernet keys, comma-separated). The first encrypts;
 # all decrypt, so a new key goes first and old ones stay until `rotate_encryption_keys` has run.
 # Generating a key: see README.md, "Encryption keys".
