@@ -115,7 +115,7 @@ def question_list(request):
     if terms:
         context.update(search_results(terms))
     elif context["voted"]:
-        context.update(full_list(voted=context["voted"], answer=context["answer"]))
+        context.update(full_list(voted=context["voted"], answer=context["answer"], request=request))
     else:
         context.update(full_list())
     response = render(request, "faq/question_list.html", context)
@@ -158,7 +158,7 @@ def vote_state(request):
     return {"voted": voted, "answer": answer if voted else ""}
 
 
-def full_list(*, voted="", answer=""):
+def full_list(*, voted="", answer="", request=None):
     """Every published question by category, rendered once per version of the content.
 
     The cached HTML serves the visitors whose page is not shared (signed-in staff, for one).
@@ -183,6 +183,8 @@ def full_list(*, voted="", answer=""):
             "categories_html": render_to_string(
                 "faq/_categories.html",
                 {"categories": categories, "voted": voted, "answer": answer, "on_list": True},
+                # The thank-you shows the clinic's phone number (a context processor).
+                request=request if voted else None,
             ),
             "json_ld": faq_page_json_ld(visible),
         }
