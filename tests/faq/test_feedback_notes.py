@@ -2,6 +2,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -113,3 +114,15 @@ def test_purge_deletes_old_notes_searches_and_counters_only(make_question, setti
     assert list(Feedback.objects.all()) == [kept_note]
     assert list(MissedSearch.objects.values_list("text", flat=True)) == ["kept search"]
     assert not ClientHourCount.objects.exists()
+
+
+def test_key_rotation_re_encrypts_the_notes_too(make_question, settings):
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [old_key]
+    note = Feedback.objects.create(question=make_question(), text=NOTE, day=timezone.localdate())
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]
+    out = StringIO()
+    call_command("rotate_encryption_keys", stdout=out)
+    assert "faq.Feedback.text: re-encrypted 1 value(s)." in out.getvalue()
+    settings.FIELD_ENCRYPTION_KEYS = [new_key]
+    assert Feedback.objects.get(pk=note.pk).text == NOTE
