@@ -112,6 +112,9 @@ def draft_link(text):
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Counts and notes recorded by the site: staff look, nobody edits."""
 
+    class Media:
+        css = {"all": ["faq/admin.css"]}
+
     def has_add_permission(self, request):
         return False
 

@@ -194,8 +194,13 @@ def faq_content(transactional_db):
 def staff_roles(transactional_db):
     """The staff groups exactly as their data migration makes them. (The live server's database
     is emptied after each browser test, which removes the migration's rows.)"""
+    schema_editor = SimpleNamespace(connection=connection)
     roles = importlib.import_module("consultations.migrations.0004_staff_roles")
-    roles.create_roles(apps, SimpleNamespace(connection=connection))
+    roles.create_roles(apps, schema_editor)
+    faq_feedback = importlib.import_module(
+        "faq.migrations.0005_starter_synonyms_and_editor_permissions"
+    )
+    faq_feedback.grant_editors(apps, schema_editor)
 
 
 @pytest.fixture
