@@ -22,6 +22,9 @@ PHONE = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
 DIGITS = re.compile(r"\d+")
 SPACES = re.compile(r"\s+")
 MISSED_SEARCH_LENGTH = 100
+# Different failed searches counted per day at most: a robot sending endless made-up searches
+# cannot grow the table without bound. Searches already counted that day still count.
+MISSED_SEARCH_TEXTS_PER_DAY = 1000
 
 
 def scrub_search(terms):
@@ -93,8 +96,14 @@ def record_feedback(*, question, text, request, now=None):
 def record_missed_search(*, terms, now=None):
     """Count a search that found nothing, by its scrubbed text only."""
     text = scrub_search(terms)
-    if text:
-        _increment(MissedSearch, text=text, day=timezone.localdate(now))
+    if not text:
+        return ""
+    day = timezone.localdate(now)
+    if MissedSearch.objects.filter(text=text, day=day).update(count=F("count") + 1):
+        return text
+    if MissedSearch.objects.filter(day=day).count() >= MISSED_SEARCH_TEXTS_PER_DAY:
+        return ""
+    _increment(MissedSearch, text=text, day=day)
     return text
 
 

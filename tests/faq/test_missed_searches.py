@@ -76,3 +76,10 @@ def test_draft_a_question_opens_a_prefilled_unsaved_form_with_a_warning(admin_cl
     assert 'value="parking"' in page
     assert "Remove anything personal" in page
     assert Question.objects.count() == before
+
+
+def test_new_failed_searches_are_capped_per_day_but_known_ones_still_count(client, monkeypatch):
+    monkeypatch.setattr("faq.services.MISSED_SEARCH_TEXTS_PER_DAY", 2)
+    for terms in ("parking", "directions", "wheelchair", "parking"):
+        client.get("/faq/", {"q": terms})
+    assert counts() == {"parking": 2, "directions": 1}
