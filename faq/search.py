@@ -18,15 +18,18 @@ WORD = re.compile(r"[^\W\d_]+")
 SHORTEST_CORRECTED_WORD = 4
 # The lowest trigram similarity (0 to 1) at which a known word is offered instead.
 SIMILARITY_THRESHOLD = 0.3
+# Each typed word with the closest known word; a word search ignores anyway ("does", "there")
+# is kept as typed, and never offered.
 SUGGESTION_SQL = """
-    SELECT typed.word, (
-        SELECT known.word FROM faq_searchword AS known
-        WHERE similarity(known.word, typed.word) >= %s
-            -- Never offer a word search ignores anyway ("there", "which").
-            AND to_tsvector('english', known.word) <> ''::tsvector
-        ORDER BY similarity(known.word, typed.word) DESC, known.word
-        LIMIT 1
-    )
+    SELECT typed.word, CASE WHEN to_tsvector('english', typed.word) = ''::tsvector
+        THEN typed.word
+        ELSE (
+            SELECT known.word FROM faq_searchword AS known
+            WHERE similarity(known.word, typed.word) >= %s
+                AND to_tsvector('english', known.word) <> ''::tsvector
+            ORDER BY similarity(known.word, typed.word) DESC, known.word
+            LIMIT 1
+        ) END
     FROM unnest(%s::text[]) AS typed(word)
 """
 

@@ -143,3 +143,20 @@ def test_a_misspelt_search_costs_a_constant_number_of_queries(
     with CaptureQueriesContext(connection) as many:
         client.get("/faq/", {"q": "ketmine insurence"})
     assert len(many) == len(few)
+
+
+def test_words_search_ignores_are_never_corrected(client, answers):
+    """ "does" is not turned into "dose": the misspelt word alone is corrected."""
+    Question.objects.create(
+        category=answers["cost"].category,
+        slug="dose",
+        question="What dose is used?",
+        answer="A low dose.",
+        position=3,
+    )
+    slugs, page = found(client, "what does treatmnt cost")
+    if ON_POSTGRESQL:
+        assert "cost" in slugs
+        assert "Did you mean" in page and "what does treatment cost</a>" in page
+    else:
+        assert slugs == set()
