@@ -32,7 +32,6 @@ EDITORS = "Content editors"
 EDITOR_GRANTS = [
     ("synonym", ["view", "add", "change", "delete"]),
     ("questionhelpfulness", ["view"]),
-    ("vote", ["view"]),
     ("feedback", ["view", "delete"]),
     ("missedsearch", ["view", "delete"]),
 ]
