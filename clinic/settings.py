@@ -221,7 +221,7 @@ AXES_LOCKOUT_CALLABLE = "clinic.views.staff_locked_out"
 AXES_RESET_ON_SUCCESS = True
 # The client's address as the consultation form's per-client limit sees it, trusting
 # X-Forwarded-For only as far as CONSULTATION_TRUSTED_PROXIES says.
-AXES_CLIENT_IP_CALLABLE = "consultations.views.client_address"
+AXES_CLIENT_IP_CALLABLE = "clinic.client_address.client_address"
 
 # Two-factor login (django-otp): the issuer name authenticator apps show beside the code.
 OTP_TOTP_ISSUER = CLINIC["name"]

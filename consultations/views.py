@@ -12,7 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import CreateView
 
-from clinic.clients import client_address, keyed_hash
+from clinic.client_address import client_address
+from clinic.keyed_hash import keyed_hash
 
 from .forms import ConsultationRequestForm
 from .models import ConsultationRequest

@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from clinic.clients import client_address, keyed_hash
+from clinic.client_address import client_address
+from clinic.keyed_hash import keyed_hash
 
 from .models import ClientHourCount, Feedback, MissedSearch, Vote
 

@@ -24,7 +24,6 @@ from django.utils.text import slugify
 from consultations.models import CallAttempt, ConsultationRequest
 from faq.markdown import render_markdown
 from faq.models import Category, Question
-from faq.search import refresh_search_words
 
 DEMO_PREFIX = "demo-"
 # North American numbers 555-0100 to 555-0199 are reserved for fiction: no patient has one.
@@ -401,8 +400,6 @@ class Command(BaseCommand):
                 )
             )
         Question.objects.bulk_create(new, batch_size=BATCH_SIZE)
-        # bulk_create sends no signals: bring the spelling suggestions' words up to date.
-        refresh_search_words()
         self.stdout.write(
             f"Questions: {len(new)} created, {len(existing)} already there "
             f"({Question.objects.published().count()} published on the site)."

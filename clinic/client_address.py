@@ -1,7 +1,7 @@
-"""Who is asking, without keeping who they are: the client's address and keyed hashes of it."""
+"""The client's address, as far as the site can trust it: for the consultation form's and the
+FAQ votes' per-client limits alike."""
 
 from django.conf import settings
-from django.utils.crypto import salted_hmac
 
 
 def client_address(request):
@@ -18,9 +18,3 @@ def client_address(request):
         if len(hops) >= proxies:
             return hops[-proxies]
     return request.META.get("REMOTE_ADDR", "")
-
-
-def keyed_hash(value, *, purpose):
-    """A keyed hash of the value (64 hex digits): equal for equal values, useless without the
-    SECRET_KEY, and different for each purpose so hashes cannot be matched across features."""
-    return salted_hmac(purpose, value, secret=settings.SECRET_KEY, algorithm="sha256").hexdigest()
