@@ -16,7 +16,6 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_POST
 
 from . import search, services
 from .forms import FeedbackForm, SearchForm, VoteForm
@@ -240,12 +239,13 @@ def refused(request):
 # The FAQ pages are shared from the cache, so they carry no CSRF token: the browser's Origin and
 # Sec-Fetch-Site headers show that a vote was sent from this site instead.
 @csrf_exempt
-@require_POST
 def vote(request, slug):
     """Count a yes or a no, then back to the answer with a thank-you."""
+    question = get_object_or_404(Question.objects.published(), slug=slug)
+    if request.method != "POST":
+        return redirect(question)  # an address opened by hand: the answer, not a blank error
     if not is_same_origin(request):
         return refused(request)
-    question = get_object_or_404(Question.objects.published(), slug=slug)
     form = VoteForm(request.POST)
     if not form.is_valid():
         return redirect(question.get_absolute_url())
@@ -257,12 +257,13 @@ def vote(request, slug):
 
 
 @csrf_exempt
-@require_POST
 def feedback(request, slug):
     """Keep a note of what the reader hoped to find; one that needs fixing comes back filled in."""
+    question = get_object_or_404(Question.objects.published().select_related("category"), slug=slug)
+    if request.method != "POST":
+        return redirect(question)
     if not is_same_origin(request):
         return refused(request)
-    question = get_object_or_404(Question.objects.published().select_related("category"), slug=slug)
     form = FeedbackForm(request.POST)
     if form.is_bot():
         return back_to_answer(request, question, "told")

@@ -183,3 +183,12 @@ def test_the_question_page_costs_the_same_queries_with_many_votes(client, vote, 
     with CaptureQueriesContext(connection) as after:
         client.get(question.get_absolute_url() + "?voted=x&answer=yes")
     assert len(after) == len(before)
+
+
+@pytest.mark.parametrize("action", ["vote", "feedback"])
+def test_opening_the_vote_address_by_hand_leads_to_the_answer(client, make_question, action):
+    question = make_question()
+    response = client.get(f"/faq/{question.slug}/{action}/")
+    assert response.status_code == 302
+    assert response["Location"] == question.get_absolute_url()
+    assert not Vote.objects.exists()
