@@ -119,3 +119,17 @@ def test_a_misspelt_search_offers_the_right_words(page, faq_content):
     else:
         expect(page.get_by_text("We couldn't find an answer")).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_vote_from_another_site_gets_a_clear_page(page, faq_content, page_problems, base_url):
+    """A form on a page of another origin sends a vote: refused, nothing stored, a way back."""
+    page_problems.expect_status("/faq/is-it-safe/vote/", 403)
+    page.set_content(
+        f'<form method="post" action="{base_url}/faq/is-it-safe/vote/">'
+        '<button name="helpful" value="yes">Yes</button></form>'
+    )
+    page.get_by_role("button", name="Yes").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your answer could not be counted")
+    expect(page.get_by_role("link", name="Back to the questions and answers")).to_be_visible()
+    assert not Vote.objects.exists()
+    assert_accessible(page)
