@@ -1,5 +1,5 @@
 """The client's address, as far as the site can trust it: for the staff-login lockouts
-(AXES_CLIENT_IP_CALLABLE) and the consultation form's per-client limit alike."""
+(AXES_CLIENT_IP_CALLABLE), the consultation form's and the FAQ votes' per-client limits alike."""
 
 from django.conf import settings
 

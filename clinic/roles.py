@@ -37,6 +37,16 @@ STAFF_ROLES: dict[str, list[str]] = {
         "faq.add_question",
         "faq.change_question",
         "faq.delete_question",
+        # What readers tell the FAQ: synonyms to manage, votes, notes and failed searches to read.
+        "faq.view_synonym",
+        "faq.add_synonym",
+        "faq.change_synonym",
+        "faq.delete_synonym",
+        "faq.view_questionhelpfulness",
+        "faq.view_feedback",
+        "faq.delete_feedback",
+        "faq.view_missedsearch",
+        "faq.delete_missedsearch",
     ],
     # The only staff who can mark an answer medically reviewed; they read what they review.
     CLINICAL_REVIEWERS: [

@@ -296,6 +296,14 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # ------------------------------------------------------------------------------
 # A clinical review of an answer falls due this many months after it was made.
 FAQ_REVIEW_MONTHS = env.int("FAQ_REVIEW_MONTHS", default=12)
+# "Did this answer your question?" and searches that found nothing.
+# Votes and notes one client may send in an hour (counted by a keyed hash, never the address).
+FAQ_FEEDBACK_PER_CLIENT_PER_HOUR = env.int("FAQ_FEEDBACK_PER_CLIENT_PER_HOUR", default=30)
+# "What were you hoping to find" notes kept per day at most, so a flood cannot fill the database.
+FAQ_FEEDBACK_TEXTS_PER_DAY = env.int("FAQ_FEEDBACK_TEXTS_PER_DAY", default=200)
+# Days before `purge_faq_feedback` deletes those notes, and counts of searches that found nothing.
+FAQ_FEEDBACK_RETENTION_DAYS = env.int("FAQ_FEEDBACK_RETENTION_DAYS", default=90)
+FAQ_MISSED_SEARCH_RETENTION_DAYS = env.int("FAQ_MISSED_SEARCH_RETENTION_DAYS", default=180)
 
 
 # CONSULTATION REQUESTS

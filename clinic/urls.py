@@ -19,7 +19,17 @@ class FaviconView(RedirectView):
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
-    path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
+    path(
+        "privacy/",
+        TemplateView.as_view(
+            template_name="privacy.html",
+            extra_context={
+                "feedback_days": settings.FAQ_FEEDBACK_RETENTION_DAYS,
+                "search_days": settings.FAQ_MISSED_SEARCH_RETENTION_DAYS,
+            },
+        ),
+        name="privacy",
+    ),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinic.fields import EncryptedTextField
+
 from .business_days import add_business_days, subtract_business_days
-from .fields import EncryptedTextField
 
 PHONE_SEARCH_CHARACTERS = re.compile(r"^[\d\s()+.\-/]+$")
 

@@ -1,15 +1,14 @@
 import logging
 
-from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
-from django.utils.crypto import salted_hmac
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import CreateView
 
 from clinic.client_address import client_address
+from clinic.keyed_hash import keyed_hash
 
 from . import services
 from .forms import ConsultationRequestForm
@@ -19,9 +18,7 @@ logger = logging.getLogger(__name__)
 
 def client_key(address):
     """A keyed hash of the client's address: counts submissions without storing the address."""
-    return salted_hmac(
-        "consultations.client", address, secret=settings.SECRET_KEY, algorithm="sha256"
-    ).hexdigest()
+    return keyed_hash(address, purpose="consultations.client")
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -12,6 +12,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from . import services
+from .feedback_admin import warn_about_drafts
 from .forms import QuestionAdminForm
 from .history import answer_diff, question_versions
 from .models import Category, Question, ReviewStatus
@@ -232,6 +233,7 @@ class QuestionAdmin(VersionAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def add_view(self, request, form_url="", extra_context=None):
+        warn_about_drafts(request)
         extra_context = {
             **(extra_context or {}),
             "preview_url": reverse("admin:faq_question_preview"),

@@ -1,14 +1,25 @@
 import calendar
 import hashlib
+import operator
+import re
+from functools import reduce
 
 import reversion
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+    TrigramSimilarity,
+)
 from django.core.cache import cache
 from django.db import connection, models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from clinic.fields import EncryptedTextField
 
 from .markdown import render_markdown
 
@@ -67,6 +78,10 @@ def review_cutoff(now=None):
     return months_before(now or timezone.now(), settings.FAQ_REVIEW_MONTHS)
 
 
+# Words of five letters or more: what two questions about the same thing usually share.
+LONGER_WORD = re.compile(r"[^\W\d_]{5,}")
+
+
 class QuestionQuerySet(models.QuerySet):
     def visible(self, now=None):
         """What the public sees at `now`: published, and inside its schedule if it has one.
@@ -102,27 +117,67 @@ class QuestionQuerySet(models.QuerySet):
             | models.Q(answer__contains=TO_DECIDE_MARKER)
         )
 
-    def search(self, terms):
-        """Questions matching the search terms, best match first.
+    def search(self, terms, *, also=()):
+        """Questions matching the search terms, or any other wording in `also`, best first.
 
         PostgreSQL uses full-text search on the stored, indexed search_vector; other
         databases fall back to a case-insensitive match of every word in the question or
         the answer.
         """
+        wordings = [terms, *also]
         if connection.vendor == "postgresql":
-            query = SearchQuery(terms, search_type="websearch", config="english")
+            query = reduce(
+                operator.or_,
+                (
+                    SearchQuery(words, search_type="websearch", config="english")
+                    for words in wordings
+                ),
+            )
             # Match with @@ (every word must match); rank only orders the matches.
             return (
                 self.filter(search_vector=query)
                 .annotate(rank=SearchRank(models.F("search_vector"), query))
                 .order_by("-rank", "position", "pk")
             )
-        matches = self
-        for word in terms.split():
-            matches = matches.filter(
-                models.Q(question__icontains=word) | models.Q(answer__icontains=word)
+        matches = reduce(operator.or_, (every_word_matches(words) for words in wordings))
+        return self.filter(matches).order_by("category__position", "position", "pk")
+
+    def related_to(self, question, *, limit=3):
+        """Up to `limit` other questions: same category first, then the most alike.
+
+        Alike: trigram similarity of the question text on PostgreSQL, otherwise the number of
+        the question's longer words the other question's text contains. One query.
+        """
+        if connection.vendor == "postgresql":
+            likeness = TrigramSimilarity("question", question.question)
+        else:
+            words = sorted({word.lower() for word in LONGER_WORD.findall(question.question)})
+            likeness = sum(
+                (
+                    models.Case(
+                        models.When(question__icontains=word, then=1),
+                        default=0,
+                    )
+                    for word in words[:10]
+                ),
+                models.Value(0),
             )
-        return matches.order_by("category__position", "position", "pk")
+        same_category = models.Case(
+            models.When(category_id=question.category_id, then=1), default=0
+        )
+        return (
+            self.exclude(pk=question.pk)
+            .annotate(same_category=same_category, likeness=likeness)
+            .order_by("-same_category", "-likeness", "position", "pk")
+            .only("question", "slug")[:limit]
+        )
+
+
+def every_word_matches(terms):
+    condition = models.Q()
+    for word in terms.split():
+        condition &= models.Q(question__icontains=word) | models.Q(answer__icontains=word)
+    return condition
 
 
 def text_hash(question, answer):
@@ -297,18 +352,19 @@ CONTENT_VERSION_SQL = """
            (SELECT COUNT(*) FROM faq_question), (SELECT MAX(updated_at) FROM faq_question),
            (SELECT COUNT(*) FROM faq_question WHERE publish_at <= %s),
            (SELECT COUNT(*) FROM faq_question WHERE unpublish_at <= %s),
-           (SELECT COUNT(*) FROM faq_review), (SELECT MAX(reviewed_at) FROM faq_review)
+           (SELECT COUNT(*) FROM faq_review), (SELECT MAX(reviewed_at) FROM faq_review),
+           (SELECT COUNT(*) FROM faq_synonym), (SELECT MAX(updated_at) FROM faq_synonym)
 """
 
 
 def content_version(now=None):
     """A value that changes whenever anything shown on the FAQ list changes.
 
-    The number of categories and questions and their latest change: saving a question or a
-    category (the admin, list_editable, the publish actions) moves updated_at, deleting one
-    changes a count. The schedule boundaries already passed are counted too, so a question
-    appearing or leaving at its set time gives a new version with no save at all; so are the
-    reviews, whose line shows under the answers. Cached copies of the FAQ pages are keyed on
+    The number of categories, questions and synonyms and their latest change: saving a question,
+    a category or a synonym (the admin, list_editable, the publish actions) moves updated_at,
+    deleting one changes a count. The schedule boundaries already passed are counted too, so
+    a question appearing or leaving at its set time gives a new version with no save at all; so
+    are the reviews, whose line shows under the answers. Cached copies of the FAQ pages are keyed on
     this value.
     """
     moment = connection.ops.adapt_datetimefield_value(now or timezone.now())
@@ -337,3 +393,144 @@ def recent_content_version():
 def forget_recent_content_version(**kwargs):
     """Called after any question or category is saved or deleted in this process."""
     cache.delete(RECENT_VERSION_KEY)
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+
+
+class Synonym(models.Model):
+    """A word patients use, and the words the answers use for the same thing."""
+
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language, default=Language.ENGLISH
+    )
+    term = models.CharField(
+        _("when someone searches for"),
+        max_length=60,
+        help_text=_("A word or a few words, e.g. “price” or “Spravato”. Capitals do not matter."),
+    )
+    replacement = models.CharField(
+        _("also look for"),
+        max_length=120,
+        help_text=_("The words our answers use, e.g. “cost” or “esketamine”."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["language", "term"]
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("term"), "language", name="faq_synonym_unique_term_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.term} → {self.replacement}"
+
+
+class SearchWord(models.Model):
+    """A word of a published question or answer, as written: what "Did you mean" can offer."""
+
+    word = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["word"]
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self):
+        return self.word
+
+
+class Vote(models.Model):
+    """How many readers said an answer helped, or did not, on one day. Nothing about who."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="votes", verbose_name=_("question")
+    )
+    day = models.DateField(_("day"))
+    helpful = models.BooleanField(_("helped"))
+    count = models.PositiveIntegerField(_("votes"), default=0)
+
+    class Meta:
+        ordering = ["-day", "question"]
+        verbose_name = _("vote count")
+        verbose_name_plural = _("vote counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "day", "helpful"], name="faq_vote_one_counter_per_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day}: {'yes' if self.helpful else 'no'} × {self.count}"
+
+
+class ClientHourCount(models.Model):
+    """Votes and notes from one client in the current hour, to stop floods.
+
+    The key is a keyed hash of the client's address and the hour: it cannot be turned back into
+    the address, nor linked to the same client's key for another hour. Rows of past hours are
+    deleted (services.forget_past_hours).
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    hour = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["hour"]
+        verbose_name = _("hourly count")
+        verbose_name_plural = _("hourly counts")
+
+    def __str__(self):
+        return f"Hourly count #{self.pk}"
+
+
+class Feedback(models.Model):
+    """What a reader hoped to find after saying an answer did not help. Encrypted at rest."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("question")
+    )
+    text = EncryptedTextField(_("what they hoped to find"))
+    day = models.DateField(_("day"), db_index=True)
+
+    class Meta:
+        ordering = ["-day", "-pk"]
+        verbose_name = _("“what were you hoping to find” note")
+        verbose_name_plural = _("“what were you hoping to find” notes")
+
+    def __str__(self):
+        return f"Note #{self.pk}"
+
+
+class MissedSearch(models.Model):
+    """A search that found nothing: its scrubbed text and how often it was made on one day."""
+
+    text = models.CharField(_("searched for"), max_length=100)
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("searches"), default=0)
+
+    class Meta:
+        ordering = ["-day", "-count"]
+        verbose_name = _("search that found nothing")
+        verbose_name_plural = _("What patients looked for and didn't find")
+        constraints = [
+            models.UniqueConstraint(fields=["text", "day"], name="faq_missedsearch_one_per_day")
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class QuestionHelpfulness(Question):
+    """The questions as editors see how helpful readers found them."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("answer's helpfulness")
+        verbose_name_plural = _("answers' helpfulness")

@@ -9,13 +9,17 @@ from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.middleware.csp import get_nonce
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import urlencode
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.gzip import gzip_page
 
-from .forms import SearchForm
+from . import search, services
+from .forms import FeedbackForm, SearchForm, VoteForm
 from .markdown import render_markdown
 from .models import Category, Question, content_version, recent_content_version, text_hash
 
@@ -118,7 +122,9 @@ def shared_page_cache(view):
             response = view(request, *args, **kwargs)
             # Never share a page carrying something of this request's: a CSRF token, a nonce.
             private = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or get_nonce(request)
-            if response.status_code == 200 and not response.cookies and not private:
+            # A search that found nothing is counted on every visit: never served from the cache.
+            not_shared = "private" in response.get("Cache-Control", "")
+            if response.status_code == 200 and not (response.cookies or private or not_shared):
                 cache.set(key, response, timeout=CACHE_SECONDS)
         patch_vary_headers(response, ["Cookie"])
         return response
@@ -132,29 +138,64 @@ def question_list(request):
     """All questions by category, or the results of a search."""
     form = SearchForm(request.GET)
     terms = form.cleaned_data["q"] if form.is_valid() else ""
-    context = {"form": form, "terms": terms}
+    context = {"form": form, "terms": terms, **vote_state(request)}
     if terms:
-        # The best matches only: the page stays the same size however many questions match.
-        matches = Question.objects.published().search(terms).select_related("category", "review")
-        results = list(matches.defer("search_vector")[: SEARCH_RESULTS + 1])
-        context.update(
-            results=results[:SEARCH_RESULTS],
-            more_results=len(results) > SEARCH_RESULTS,
-            json_ld=faq_page_json_ld(results[:SEARCH_RESULTS]),
-        )
+        context.update(search_results(terms))
+    elif context["voted"]:
+        context.update(full_list(voted=context["voted"], answer=context["answer"], request=request))
     else:
         context.update(full_list())
-    return render(request, "faq/question_list.html", context)
+    response = render(request, "faq/question_list.html", context)
+    if terms and not context["results"]:
+        services.record_missed_search(terms=terms)
+        patch_cache_control(response, private=True)
+    return response
 
 
-def full_list():
+def search_results(terms):
+    """The best matches of a search, with synonyms; if none, of its spelling suggestion.
+
+    The page stays the same size however many questions match.
+    """
+    pairs = search.synonyms(recent_content_version())
+    found = best_matches(terms, pairs)
+    suggestion = None
+    if not found:
+        suggestion = search.spelling_suggestion(terms)
+        found = best_matches(suggestion, pairs) if suggestion else []
+    return {
+        "results": found[:SEARCH_RESULTS],
+        "more_results": len(found) > SEARCH_RESULTS,
+        "suggestion": suggestion if found else None,
+        "json_ld": faq_page_json_ld(found[:SEARCH_RESULTS]),
+    }
+
+
+def best_matches(terms, pairs):
+    synonym_wording = search.with_synonyms(terms, pairs)
+    also = [synonym_wording] if synonym_wording else []
+    matches = (
+        Question.objects.published().search(terms, also=also).select_related("category", "review")
+    )
+    return list(matches.defer("search_vector")[: SEARCH_RESULTS + 1])
+
+
+def vote_state(request):
+    """The question just voted on (its slug) and how, from the address the vote redirected to."""
+    answer = request.GET.get("answer")
+    voted = request.GET.get("voted", "") if answer in VOTE_ANSWERS else ""
+    return {"voted": voted, "answer": answer if voted else ""}
+
+
+def full_list(*, voted="", answer="", request=None):
     """Every published question by category, rendered once per version of the content.
 
     The cached HTML serves the visitors whose page is not shared (signed-in staff, for one).
+    Right after a vote the list is rendered afresh, with the thank-you under that answer.
     """
     now = timezone.now()
     key = f"faq:list:{content_version(now)}"
-    cached = cache.get(key)
+    cached = None if voted else cache.get(key)
     if cached is None:
         categories = list(
             Category.objects.filter(questions__in=Question.objects.visible(now))
@@ -169,10 +210,16 @@ def full_list():
         )
         visible = [question for category in categories for question in category.published_questions]
         cached = {
-            "categories_html": render_to_string("faq/_categories.html", {"categories": categories}),
+            "categories_html": render_to_string(
+                "faq/_categories.html",
+                {"categories": categories, "voted": voted, "answer": answer, "on_list": True},
+                # The thank-you shows the clinic's phone number (a context processor).
+                request=request if voted else None,
+            ),
             "json_ld": faq_page_json_ld(visible),
         }
-        cache.set(key, cached, timeout=CACHE_SECONDS)
+        if not voted:
+            cache.set(key, cached, timeout=CACHE_SECONDS)
     return cached
 
 
@@ -182,17 +229,24 @@ def question_detail(request, slug):
     question = get_object_or_404(
         Question.objects.published().select_related("category", "review"), slug=slug
     )
-    return render(
-        request,
-        "faq/question_detail.html",
-        {
-            "question": question,
-            "json_ld": faq_page_json_ld([question]),
-            "medical_json_ld": medical_web_page_json_ld(
-                question, request.build_absolute_uri(question.get_absolute_url())
-            ),
-        },
-    )
+    return question_page(request, question)
+
+
+def question_page(request, question, *, feedback_form=None, status=200):
+    """A question's own page; with a note form that needs fixing, right after a "No"."""
+    context = {
+        "question": question,
+        "related": Question.objects.published().related_to(question),
+        "json_ld": faq_page_json_ld([question]),
+        "medical_json_ld": medical_web_page_json_ld(
+            question, request.build_absolute_uri(question.get_absolute_url())
+        ),
+        "feedback_form": feedback_form,
+        **vote_state(request),
+    }
+    if feedback_form is not None:
+        context.update(voted=question.slug, answer="no")
+    return render(request, "faq/question_detail.html", context, status=status)
 
 
 def render_preview(request, data, *, existing=None):
@@ -220,3 +274,64 @@ def render_preview(request, data, *, existing=None):
     )
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+VOTE_ANSWERS = {"yes", "no", "told"}
+
+
+def is_same_origin(request):
+    """True for a form sent from a page of this site, by the browser's own headers."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site == "same-origin"
+    origin = request.headers.get("Origin")
+    return origin is not None and origin == f"{request.scheme}://{request.get_host()}"
+
+
+def back_to_answer(request, question, answer):
+    """The page the vote came from, saying thank you at the answer."""
+    from_list = request.POST.get("from") == "list"
+    page = reverse("faq:list") if from_list else question.get_absolute_url()
+    return redirect(f"{page}?{urlencode({'voted': question.slug, 'answer': answer})}#vote-thanks")
+
+
+def refused(request):
+    return render(request, "faq/vote_refused.html", status=403)
+
+
+# The FAQ pages are shared from the cache, so they carry no CSRF token: the browser's Origin and
+# Sec-Fetch-Site headers show that a vote was sent from this site instead.
+@csrf_exempt
+def vote(request, slug):
+    """Count a yes or a no, then back to the answer with a thank-you."""
+    question = get_object_or_404(Question.objects.published(), slug=slug)
+    if request.method != "POST":
+        return redirect(question)  # an address opened by hand: the answer, not a blank error
+    if not is_same_origin(request):
+        return refused(request)
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        return redirect(question.get_absolute_url())
+    answer = "yes" if form.cleaned_data["helpful"] else "no"
+    if form.is_bot():
+        return back_to_answer(request, question, answer)
+    services.record_vote(question=question, helpful=form.cleaned_data["helpful"], request=request)
+    return back_to_answer(request, question, answer)
+
+
+@csrf_exempt
+def feedback(request, slug):
+    """Keep a note of what the reader hoped to find; one that needs fixing comes back filled in."""
+    question = get_object_or_404(Question.objects.published().select_related("category"), slug=slug)
+    if request.method != "POST":
+        return redirect(question)
+    if not is_same_origin(request):
+        return refused(request)
+    form = FeedbackForm(request.POST)
+    if form.is_bot():
+        return back_to_answer(request, question, "told")
+    if not form.is_valid():
+        # The question's own page, showing what to fix and keeping what was typed.
+        return question_page(request, question, feedback_form=form, status=400)
+    services.record_feedback(question=question, text=form.cleaned_data["text"], request=request)
+    return back_to_answer(request, question, "told")

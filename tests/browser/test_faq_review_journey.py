@@ -123,9 +123,9 @@ def test_an_answer_prints_without_navigation_search_or_forms(open_page, faq_cont
     page.goto(reverse("faq:list"))
     page.emulate_media(media="print")
     expect(page.get_by_role("search")).to_be_hidden()
-    buttons = page.locator("main .button")
-    expect(buttons).to_have_count(2)
-    for index in range(2):
+    buttons = page.locator("main .button")  # the call buttons and the Yes/No of each answer
+    assert buttons.count() >= 2
+    for index in range(buttons.count()):
         expect(buttons.nth(index)).to_be_hidden()
     expect(page.locator(".crisis-notice")).to_contain_text("988")
     assert re.search(r"260-3550", page.locator(".site-footer").inner_text())

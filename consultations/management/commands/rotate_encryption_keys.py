@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import models, transaction
 from django.db.models.functions import Cast
 
-from consultations.fields import EncryptedTextField, decrypt, is_encrypted_with_current_key
+from clinic.fields import EncryptedTextField, decrypt, is_encrypted_with_current_key
 
 
 class Command(BaseCommand):
