@@ -21,6 +21,9 @@ help:
 	@echo "make superuser  create an admin login and set up its authenticator app"
 	@echo "make bench    benchmark against PostgreSQL (writes docs/benchmarks.md)"
 	@echo "make screenshots  pictures of the main pages at phone and desktop size (docs/screenshots/)"
+	@echo "make backup   back up the database to backups/ (BACKUP_DIR)"
+	@echo "make restore FILE=backups/clinic-....sqlite3  restore a backup into an empty database"
+	@echo "make audit    check every installed package for known vulnerabilities (needs the internet)"
 
 check-python:
 	@$(PYTHON_FOR_VENV) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
@@ -89,6 +92,14 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+.PHONY: backup restore
+backup: $(STAMP)
+	$(PY) manage.py backup
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "ERROR: name the backup: make restore FILE=backups/clinic-....sqlite3"; exit 1; }
+	$(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache test-results

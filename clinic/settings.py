@@ -334,3 +334,33 @@ LOGGING = {
     # Failed sign-ins and lockouts (warnings) are kept; axes' routine chatter is not.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# ---------------------------------------------------------------------------------------------
+# Operations: backups, error reporting, JSON logs, staff enrolment (docs/operations.md)
+# ---------------------------------------------------------------------------------------------
+
+# `manage.py backup` (and the scheduler's daily run) writes here and keeps the newest BACKUP_KEEP.
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+
+# Optional error reports to Sentry (or a compatible service), scrubbed of personal data.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+if SENTRY_DSN:
+    from clinic.error_reporting import start_error_reporting
+
+    start_error_reporting(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT)
+
+# LOG_FORMAT=json: one JSON object per line (gunicorn's access log too, see gunicorn.conf.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT is either 'plain' or 'json'.")
+LOGGING["filters"] = {"request_id": {"()": "clinic.request_id.RequestIdLogFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["request_id"]
+LOGGING["formatters"]["json"] = {"()": "clinic.request_id.JsonFormatter"}
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+MIDDLEWARE.insert(0, "clinic.request_id.RequestIdMiddleware")
+
+# After an administrator creates or resets a staff account, the staff member has this many hours
+# to sign in with the password and set up an authenticator app.
+STAFF_ENROLMENT_HOURS = env.int("STAFF_ENROLMENT_HOURS", default=24)
