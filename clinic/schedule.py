@@ -6,7 +6,7 @@ its next turn; it never stops the others.
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.management import call_command, get_commands
@@ -23,7 +23,6 @@ class Job:
     purge: bool = False
     # Optional jobs run only where their command exists.
     optional: bool = False
-    options: dict = field(default_factory=dict)
 
 
 JOBS = (
@@ -45,7 +44,7 @@ def run_job(job, *, stdout=None):
     """Run one job; returns True when it finished without an error."""
     started = time.monotonic()
     try:
-        call_command(job.command, *job.args, stdout=stdout, **job.options)
+        call_command(job.command, *job.args, stdout=stdout)
     except Exception:
         logger.exception("Scheduled job %s failed", job.command)
         return False
