@@ -42,12 +42,21 @@ class RequestIdMiddleware:
 
 class RequestIdLogFilter(logging.Filter):
     def filter(self, record):
-        record.request_id = current_request_id.get()
+        # Django logs a failed response after the middleware has finished, naming the request.
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "id", None) or current_request_id.get()
         return True
 
 
 class JsonFormatter(BaseJsonFormatter):
-    """time, level, logger, message and request id; extra fields a caller passes come along."""
+    """time, level, logger, message and request id, and only the known extra fields: others,
+    such as the request Django attaches to its records (its repr holds the query string), are
+    left out."""
+
+    FIELDS = {
+        "time", "level", "logger", "message", "request_id", "method", "path", "status",
+        "duration_ms", "status_code", "exc_info", "stack_info",
+    }  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("fmt", ["asctime", "levelname", "name", "message"])
@@ -61,3 +70,5 @@ class JsonFormatter(BaseJsonFormatter):
     def add_fields(self, log_data, record, message_dict):
         super().add_fields(log_data, record, message_dict)
         log_data.setdefault("request_id", getattr(record, "request_id", "") or None)
+        for name in set(log_data) - self.FIELDS:
+            del log_data[name]
