@@ -16,3 +16,11 @@ class ClinicAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "clinic.admin.ClinicAdminSite"
+
+    def ready(self):
+        super().ready()
+        from django.contrib import admin
+
+        from .staff_admin import replace_registrations
+
+        replace_registrations(admin.site)

@@ -361,6 +361,11 @@ LOGGING["formatters"]["json"] = {"()": "clinic.request_id.JsonFormatter"}
 LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
 MIDDLEWARE.insert(0, "clinic.request_id.RequestIdMiddleware")
 
+# One-time backup codes for staff who cannot reach their authenticator app (django-otp).
+INSTALLED_APPS.insert(
+    INSTALLED_APPS.index("django_otp.plugins.otp_totp") + 1, "django_otp.plugins.otp_static"
+)
+
 # After an administrator creates or resets a staff account, the staff member has this many hours
 # to sign in with the password and set up an authenticator app.
 STAFF_ENROLMENT_HOURS = env.int("STAFF_ENROLMENT_HOURS", default=24)
