@@ -67,8 +67,15 @@ def authenticator_key(device):
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
+class TooManyAttempts(Exception):
+    """Wrong codes in quick succession: the device refuses codes for a few seconds."""
+
+
 def confirm_enrolment(*, device, token):
     """Confirm the device with a code from the app; True when the code was right."""
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        raise TooManyAttempts
     if not device.verify_token(token):
         return False
     device.confirmed = True

@@ -48,7 +48,17 @@ def enrol(request, site):
 
     form = ConfirmCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.confirm_enrolment(device=device, token=form.cleaned_data["otp_token"]):
+        try:
+            confirmed = services.confirm_enrolment(
+                device=device, token=form.cleaned_data["otp_token"]
+            )
+        except services.TooManyAttempts:
+            confirmed = None
+            form.add_error(
+                "otp_token",
+                _("Several wrong codes in a row: wait a few seconds, then enter the code again."),
+            )
+        if confirmed:
             otp_login(request, device)
             codes = services.issue_backup_codes(user=user)
             return TemplateResponse(
@@ -56,14 +66,16 @@ def enrol(request, site):
                 "admin/backup_codes.html",
                 _context(site, request, title=_("Your backup codes"), codes=codes, enrolled=True),
             )
+        # A refused code, wrong or tried too soon, counts towards the lockout.
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
         if getattr(request, "axes_locked_out", False):
             logout(request)
             return staff_locked_out(request)
-        form.add_error(
-            "otp_token",
-            _("That code did not match. Enter the code your authenticator app shows now."),
-        )
+        if confirmed is False:
+            form.add_error(
+                "otp_token",
+                _("That code did not match. Enter the code your authenticator app shows now."),
+            )
     return TemplateResponse(
         request,
         "admin/enrol.html",
