@@ -29,6 +29,10 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
             "This account has no authenticator app set up, so it cannot sign in. Ask an "
             "administrator to reset your sign-in; you then have a day to set up the app."
         ),
+        "enrolment_expired": _(
+            "The time to set up your authenticator app has passed. Ask an administrator to "
+            "reset your sign-in; you then have a day to set it up."
+        ),
     }
 
     def __init__(self, *args, **kwargs):
@@ -46,8 +50,8 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
         staff member is then taken to set up the authenticator app."""
         if user is not None and services.enrolment_device(user=user) is not None:
             return
-        if user is not None and not services.has_second_factor(user=user):
-            raise ValidationError(self.otp_error_messages["device_required"], "device_required")
+        if user is not None and services.enrolment_expired(user=user):
+            raise ValidationError(self.otp_error_messages["enrolment_expired"], "device_required")
         super().clean_otp(user)
 
     def _chosen_device(self, user):

@@ -44,8 +44,13 @@ def enrolment_device(*, user):
     )
 
 
-def has_second_factor(*, user):
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+def enrolment_expired(*, user):
+    """An authenticator was waiting to be set up, and its window has closed."""
+    return (
+        not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        and TOTPDevice.objects.filter(user=user, confirmed=False).exists()
+        and enrolment_device(user=user) is None
+    )
 
 
 def enrolment_closes_at(device):

@@ -119,7 +119,7 @@ def test_outside_the_window_a_password_alone_never_gets_in(client, newcomer):
     )
     reply = sign_in(client)
     assert reply.status_code == 200
-    assert "ask an administrator to reset your sign-in" in reply.content.decode().lower()
+    assert "The time to set up your authenticator app has passed." in reply.content.decode()
     assert client.get(ENROL)["Location"] == LOGIN
     assert client.get(ADMIN).status_code == 302
 
