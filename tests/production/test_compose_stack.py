@@ -14,7 +14,7 @@ import time
 import pytest
 import yaml
 
-from tests.production import BASE_DIR, Gunicorn, csrf_token_in, free_port, manage
+from tests.production import BASE_DIR, Gunicorn, csrf_token_in, free_port, manage, production_env
 
 for tool in ("docker-compose", "caddy"):
     if shutil.which(tool) is None:
@@ -301,3 +301,78 @@ def test_caddy_gives_each_request_an_id_the_client_cannot_choose(behind_caddy):
     proxy, _ = behind_caddy
     _, headers, _ = proxy.request("GET", "/", headers={"X-Request-ID": "client-chosen-0123456789"})
     assert re.fullmatch(r"[0-9a-f-]{36}", headers["X-Request-ID"])
+
+
+# --- the commands the site's services run, run here as compose runs them ---
+
+
+def service_process_env(stack, name, workdir):
+    """The service's environment from compose, pointed at a local database and folders."""
+    environment = stack["services"][name]["environment"]
+    return production_env(
+        workdir,
+        f"sqlite:///{workdir / 'db.sqlite3'}",
+        **{
+            **{k: str(v) for k, v in environment.items() if k != "DATABASE_URL"},
+            "BACKUP_DIR": str(workdir / "backups"),
+            "TMPDIR": str(workdir),
+        },
+    )
+
+
+def as_run_here(command):
+    """A compose command or health check: `python` is this test run's Python."""
+    command = command[1:] if command[0] == "CMD" else command
+    return [sys.executable if word == "python" else word for word in command]
+
+
+def wait_until_healthy(stack, name, env, process):
+    check = as_run_here(stack["services"][name]["healthcheck"]["test"])
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"{name} exited"
+        if (
+            subprocess.run(check, cwd=BASE_DIR, env=env, capture_output=True, timeout=60).returncode
+            == 0
+        ):
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"{name} did not become healthy")
+
+
+def test_worker_and_scheduler_run_and_pass_their_health_checks(stack, tmp_path):
+    env = service_process_env(stack, "worker", tmp_path)
+    migrate = subprocess.run(
+        as_run_here(stack["services"]["migrate"]["command"]),
+        cwd=BASE_DIR, env=service_process_env(stack, "migrate", tmp_path),
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert migrate.returncode == 0, migrate.stderr
+    processes = {}
+    try:
+        for name in ("worker", "scheduler"):
+            processes[name] = subprocess.Popen(
+                as_run_here(stack["services"][name]["command"]),
+                cwd=BASE_DIR, env=service_process_env(stack, name, tmp_path),
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            )  # fmt: skip
+        wait_until_healthy(stack, "scheduler", env, processes["scheduler"])
+        # The worker's check queues a heartbeat task; the running worker must run it.
+        wait_until_healthy(stack, "worker", env, processes["worker"])
+        ran = "0"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and ran == "0":
+            ran = manage(
+                env, "shell", "--no-imports", "-c",
+                "from django_tasks_db.models import DBTaskResult\n"
+                "print(DBTaskResult.objects.filter(task_path='clinic.tasks.heartbeat', "
+                "status='SUCCESSFUL').count())",
+            ).stdout.strip()  # fmt: skip
+            time.sleep(0.5)
+        assert ran != "0"
+        wait_until_healthy(stack, "worker", env, processes["worker"])
+        assert list((tmp_path / "backups").glob("clinic-*.sqlite3"))
+    finally:
+        for process in processes.values():
+            process.terminate()
+            process.wait(timeout=30)
