@@ -60,7 +60,7 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
         device = super()._chosen_device(user)
         token = (self.cleaned_data.get("otp_token") or "").strip()
         if device is None and token and not token.isdigit():
-            return services.backup_code_device(user=user)
+            device = services.backup_code_device(user=user)
         if device is None:
             device = next(
                 (

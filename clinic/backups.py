@@ -61,6 +61,10 @@ def backup(*, directory=None, keep=None, alias="default"):
     directory.mkdir(parents=True, exist_ok=True)
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     target = directory / f"{PREFIX}{stamp}{SUFFIXES[connection.vendor]}"
+    for number in range(2, 100):
+        if not target.exists():
+            break
+        target = directory / f"{PREFIX}{stamp}-{number}{SUFFIXES[connection.vendor]}"
     partial = target.with_name(target.name + ".partial")
     partial.touch(mode=0o600)
     try:
@@ -86,7 +90,8 @@ def backup(*, directory=None, keep=None, alias="default"):
 
 def _keep_newest(directory, keep):
     backups = sorted(
-        path for suffix in SUFFIXES.values() for path in directory.glob(f"{PREFIX}*{suffix}")
+        (path for suffix in SUFFIXES.values() for path in directory.glob(f"{PREFIX}*{suffix}")),
+        key=lambda path: (path.stat().st_mtime, path.name),
     )
     for old in backups[: max(len(backups) - keep, 0)]:
         old.unlink()

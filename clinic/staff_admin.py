@@ -34,10 +34,10 @@ class ClinicUserAdmin(UserAdmin):
             request,
             ngettext(
                 "Ready to set up an authenticator app: %(names)s can sign in with their "
-                "password alone until %(closes)s, once, to do it. Tell them so; an old app and "
+                "password alone until %(closes)s to do it. Tell them so; an old app and "
                 "old backup codes no longer work.",
                 "Ready to set up authenticator apps: %(names)s can sign in with their "
-                "passwords alone until %(closes)s, once, to do it. Tell them so; old apps and "
+                "passwords alone until %(closes)s to do it. Tell them so; old apps and "
                 "old backup codes no longer work.",
                 len(users),
             )

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.production import Gunicorn, csrf_token_in
+from tests.production import Gunicorn, csrf_token_in, manage
 from tests.typed_form import PERSONAL_FRAGMENTS, TYPED
 
 CLIENT_ADDRESS = "203.0.113.58"
@@ -14,10 +14,17 @@ CLIENT_ADDRESS = "203.0.113.58"
 
 @pytest.fixture(scope="module")
 def json_logged_site(production_site, tmp_path_factory):
-    """The production site (its collected static files and database), logging JSON behind one
-    trusted proxy."""
-    env = {**production_site.env, "LOG_FORMAT": "json", "CONSULTATION_TRUSTED_PROXIES": "1"}
-    server = Gunicorn(env, tmp_path_factory.mktemp("json-logs")).start()
+    """The production site (its collected static files, a database of its own), logging JSON
+    behind one trusted proxy."""
+    workdir = tmp_path_factory.mktemp("json-logs")
+    env = {
+        **production_site.env,
+        "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
+        "LOG_FORMAT": "json",
+        "CONSULTATION_TRUSTED_PROXIES": "1",
+    }
+    manage(env, "migrate", "--noinput")
+    server = Gunicorn(env, workdir).start()
     try:
         yield server
     finally:
