@@ -21,6 +21,9 @@ help:
 	@echo "make superuser  create an admin login and set up its authenticator app"
 	@echo "make bench    benchmark against PostgreSQL (writes docs/benchmarks.md)"
 	@echo "make screenshots  pictures of the main pages at phone and desktop size (docs/screenshots/)"
+	@echo "make backup   back up the database to backups/ (BACKUP_DIR)"
+	@echo "make restore FILE=backups/clinic-....sqlite3  restore a backup into an empty database"
+	@echo "make audit    check every installed package for known vulnerabilities (needs the internet)"
 
 check-python:
 	@$(PYTHON_FOR_VENV) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
@@ -75,7 +78,15 @@ superuser: $(STAMP)
 	  $(PY) manage.py createsuperuser --username "$$username" && \
 	  $(PY) manage.py enrol_totp "$$username"
 
-test: $(STAMP) $(NODE_STAMP) browser-deps
+# Debian's docker-compose and caddy validate compose.yaml and the Caddyfile (no engine needed).
+.PHONY: stack-deps
+stack-deps:
+	@for tool in docker-compose caddy; do command -v $$tool >/dev/null || { \
+	  echo "Installing Debian's $$tool to check compose.yaml and the Caddyfile..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$tool >/dev/null) || \
+	  { echo "ERROR: $$tool is missing and could not be installed (apt-get install $$tool)."; exit 1; }; }; done
+
+test: $(STAMP) $(NODE_STAMP) browser-deps stack-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 screenshots: $(STAMP) $(NODE_STAMP) browser-deps
@@ -89,6 +100,27 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Every installed package (a freeze of the environment, not only the pins) against the
+# vulnerability database. Needs the internet, so it is not part of `make test` or CI.
+.PHONY: audit
+audit: $(STAMP)
+	@freeze=$$(mktemp) && trap 'rm -f "$$freeze"' EXIT && \
+	  $(PY) -m pip freeze --all --exclude-editable --disable-pip-version-check > "$$freeze" && \
+	  output=$$($(VENV)/bin/pip-audit --strict --no-deps --disable-pip --progress-spinner off \
+	    -r "$$freeze" 2>&1); status=$$?; \
+	  if [ $$status -eq 0 ]; then echo "$$output"; \
+	  elif grep -q "could not be audited\|Connection\|Max retries" <<<"$$output"; then \
+	    echo "ERROR: make audit could not check the packages against the vulnerability database (is it reachable from here?); nothing was checked."; exit 1; \
+	  else echo "$$output"; exit $$status; fi
+
+.PHONY: backup restore
+backup: $(STAMP)
+	$(PY) manage.py backup
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "ERROR: name the backup: make restore FILE=backups/clinic-....sqlite3"; exit 1; }
+	$(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache test-results

@@ -36,3 +36,7 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # Method, path and status only. Query strings (FAQ search words can describe someone's health),
 # referrers, user agents and client addresses stay out of the log.
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
+# LOG_FORMAT=json: the access log and gunicorn's own messages as one JSON object per line.
+if os.environ.get("LOG_FORMAT", "plain") == "json":
+    logger_class = "clinic.gunicorn_logging.JsonLogger"

@@ -1,13 +1,19 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms import TextInput
+from django.shortcuts import redirect
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.forms import OTPAuthenticationFormMixin
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import services
 
 
 class StaffLoginForm(OTPAdminAuthenticationForm):
@@ -20,8 +26,12 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
             "That code did not match. Enter the code your authenticator app shows now."
         ),
         "device_required": _(
-            "This account has no authenticator app set up yet, so it cannot sign in. "
-            "Ask an administrator to set one up (manage.py enrol_totp)."
+            "This account has no authenticator app set up, so it cannot sign in. Ask an "
+            "administrator to reset your sign-in; you then have a day to set up the app."
+        ),
+        "enrolment_expired": _(
+            "The time to set up your authenticator app has passed. Ask an administrator to "
+            "reset your sign-in; you then have a day to set it up."
         ),
     }
 
@@ -32,14 +42,25 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
         username = self.fields["username"]
         username.validators.append(MaxLengthValidator(username.max_length))
         token = self.fields["otp_token"]
-        token.label = _("Code from your authenticator app")
-        token.widget = TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 8}
-        )
+        token.label = _("Code from your authenticator app, or a backup code")
+        token.widget = TextInput(attrs={"autocomplete": "one-time-code", "maxlength": 8})
+
+    def clean_otp(self, user):
+        """A password alone gets in only while the account's enrolment window is open; the
+        staff member is then taken to set up the authenticator app."""
+        if user is not None and services.enrolment_device(user=user) is not None:
+            return
+        if user is not None and services.enrolment_expired(user=user):
+            raise ValidationError(self.otp_error_messages["enrolment_expired"], "device_required")
+        super().clean_otp(user)
 
     def _chosen_device(self, user):
-        """The device picked in the form, or else the staff member's authenticator app."""
+        """The device picked in the form, or else the staff member's authenticator app, or their
+        backup codes when the code is not all digits."""
         device = super()._chosen_device(user)
+        token = (self.cleaned_data.get("otp_token") or "").strip()
+        if device is None and token and not token.isdigit():
+            device = services.backup_code_device(user=user)
         if device is None:
             device = next(
                 (
@@ -76,3 +97,35 @@ class ClinicAdminSite(OTPAdminSite):
     index_title = "Clinic administration"
     # The work lists are wide (calls, outcomes); staff get the whole width for them.
     enable_nav_sidebar = False
+
+    def login(self, request, extra_context=None):
+        response = super().login(request, extra_context)
+        if request.method != "POST" or not request.user.is_authenticated:
+            return response
+        if services.enrolment_device(user=request.user) is not None:
+            return redirect("admin:enrol")
+        if isinstance(getattr(request.user, "otp_device", None), StaticDevice):
+            left = services.backup_codes_left(user=request.user)
+            messages.warning(
+                request,
+                _(
+                    "You signed in with a backup code; it cannot be used again. Backup codes "
+                    "left: %(left)d. Make new ones under “Backup codes” at the top of the page."
+                )
+                % {"left": left},
+            )
+        return response
+
+    def get_urls(self):
+        from . import staff_views
+
+        return [
+            path("enrol/", staff_views.enrol, {"site": self}, name="enrol"),
+            path(
+                "backup-codes/",
+                self.admin_view(staff_views.backup_codes),
+                {"site": self},
+                name="backup_codes",
+            ),
+            *super().get_urls(),
+        ]

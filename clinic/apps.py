@@ -23,5 +23,8 @@ class ClinicAdminConfig(admin_apps.AdminConfig):
 
     def ready(self):
         super().ready()
-        # After every app's admin module is loaded: replaces the stock user screen.
-        from . import staff_admin  # noqa: F401
+        from django.contrib import admin
+
+        from .staff_admin import replace_registrations
+
+        replace_registrations(admin.site)

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # One-time backup codes for staff who cannot reach their authenticator app.
+    "django_otp.plugins.otp_static",
     "axes",
     "django_tasks_db",
     "reversion",
@@ -58,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request carries its id.
+    "clinic.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "clinic.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -290,6 +294,9 @@ AXES_CLIENT_IP_CALLABLE = "clinic.client_address.client_address"
 OTP_TOTP_ISSUER = CLINIC["name"]
 # Device keys are never shown in the admin; a device is set up with `manage.py enrol_totp`.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# After an administrator creates or resets a staff account, the staff member has this many hours
+# to sign in with the password and set up an authenticator app.
+STAFF_ENROLMENT_HOURS = env.int("STAFF_ENROLMENT_HOURS", default=24)
 
 
 # FAQ
@@ -359,15 +366,24 @@ TASKS = {
 
 # LOGGING
 # ------------------------------------------------------------------------------
-# Logs go to stdout, where the container platform collects them.
+# Logs go to stdout, where the container platform collects them. LOG_FORMAT=json: one JSON object
+# per line (gunicorn's access log too, see gunicorn.conf.py), each with the request's id.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT is either 'plain' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"request_id": {"()": "clinic.request_id.RequestIdLogFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "clinic.request_id.JsonFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
             "stream": "ext://sys.stdout",
         }
     },
@@ -375,3 +391,18 @@ LOGGING = {
     # Failed sign-ins and lockouts (warnings) are kept; axes' routine chatter is not.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Optional error reports to Sentry (or a compatible service), scrubbed of personal data.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+if SENTRY_DSN:
+    from clinic.error_reporting import start_error_reporting
+
+    start_error_reporting(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT)
+
+
+# BACKUPS
+# ------------------------------------------------------------------------------
+# `manage.py backup` (and the scheduler's daily run) writes here and keeps the newest BACKUP_KEEP.
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)

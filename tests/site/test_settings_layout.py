@@ -12,6 +12,7 @@ HEADINGS = [
     "CONSULTATION REQUESTS",
     "EMAIL AND TASKS",
     "LOGGING",
+    "BACKUPS",
 ]
 
 

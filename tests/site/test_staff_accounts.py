@@ -101,7 +101,7 @@ def test_wrong_code_does_not_get_in(client, device):
 def test_account_without_authenticator_cannot_sign_in(client, staff_user):
     """A staff member with no app set up is told so and kept out."""
     response = sign_in(client, code="123456")
-    assert "has no authenticator app set up yet" in response.content.decode()
+    assert "has no authenticator app set up, so it cannot sign in" in response.content.decode()
     assert client.get(ADMIN).status_code == 302
 
 
