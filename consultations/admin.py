@@ -23,6 +23,8 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import services
+from .admin_followup import FollowUpAdminMixin, ReadyToCloseFilter
 from .models import AuditEntry, CallAttempt, ConsultationRequest
 
 Status = ConsultationRequest.Status
@@ -291,7 +293,7 @@ class ConsultationRequestChangeList(ChangeList):
 
 
 @admin.register(ConsultationRequest)
-class ConsultationRequestAdmin(admin.ModelAdmin):
+class ConsultationRequestAdmin(FollowUpAdminMixin, admin.ModelAdmin):
     form = ConsultationRequestForm
     inlines = [CallAttemptInline]
     list_display = [
@@ -306,12 +308,19 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         "last_outcome_display",
     ]
     list_display_links = ["number"]
-    list_filter = [StatusFilter, AssigneeFilter, OverdueFilter]
+    list_filter = [StatusFilter, AssigneeFilter, OverdueFilter, ReadyToCloseFilter]
     list_select_related = ["assigned_to"]
     list_per_page = 50
     search_fields = ["name", "email"]
     search_help_text = _("Name, email, phone number in any format, or request number (#42).")
-    actions = ["assign_to_me", "close_requests", "export_csv"]
+    actions = [
+        "assign_to_me",
+        "close_requests",
+        "close_not_reached",
+        "close_duplicates",
+        "stop_contacting",
+        "export_csv",
+    ]
     readonly_fields = [
         "received",
         "call_due",
@@ -355,10 +364,6 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["consultations/admin.css"]}
-
-    # Requests come from patients through the public form, never typed in by staff.
-    def has_add_permission(self, request):
-        return False
 
     def get_changelist(self, request, **kwargs):
         return ConsultationRequestChangeList
@@ -603,6 +608,8 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
                     )
                 )
         formset.save_m2m()
+        if added:
+            services.record_first_call(consultation=consultation)
         if added and consultation.note_call_attempt():
             consultation.save(update_fields=["status", "updated_at"])
             entries.append(
