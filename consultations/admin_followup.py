@@ -2,16 +2,20 @@
 the same-number and "asked not to be called" flags, and closing requests as duplicates or as not
 reached."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.http import HttpResponseRedirect
+from django.urls import path
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
+from .admin_views import how_we_are_doing
 from .forms import StaffRequestForm
 from .models import ClosureDay, DoNotContact
 
@@ -68,6 +72,14 @@ class FollowUpAdminMixin:
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_contact_flags()
+
+    def get_urls(self):
+        metrics = path(
+            "how-we-are-doing/",
+            self.admin_site.admin_view(partial(how_we_are_doing, model_admin=self)),
+            name="consultations_metrics",
+        )
+        return [metrics, *super().get_urls()]
 
     def get_list_display(self, request):
         columns = list(super().get_list_display(request))

@@ -1,0 +1,143 @@
+"""The figures behind "How we're doing": each one a single aggregate query in the database."""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import connection, models
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from .business_days import subtract_business_days, to_aware, to_local_naive
+from .models import ConsultationRequest
+
+WEEKS = 12
+
+
+class PercentileCont(models.Aggregate):
+    """PostgreSQL's ``percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)``."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = models.FloatField()
+
+    def __init__(self, expression, fraction, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+@dataclass(frozen=True)
+class Period:
+    """The last WEEKS whole weeks up to now, Monday to Sunday in clinic time."""
+
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def ending(cls, now):
+        local = to_local_naive(now)
+        this_monday = local.date() - timedelta(days=local.weekday())
+        start = datetime.combine(this_monday - timedelta(weeks=WEEKS - 1), time.min)
+        return cls(start=to_aware(start), end=now)
+
+    def week_starts(self):
+        first = to_local_naive(self.start).date()
+        return [first + timedelta(weeks=week) for week in range(WEEKS)]
+
+
+def requests_in(period):
+    return ConsultationRequest.objects.filter(
+        created_at__gte=period.start, created_at__lte=period.end
+    ).order_by()
+
+
+def requests_per_week(period):
+    """[(Monday of the week, number of requests received that week)], oldest first."""
+    rows = (
+        requests_in(period)
+        .annotate(week=TruncWeek("created_at", tzinfo=timezone.get_default_timezone()))
+        .values("week")
+        .annotate(count=models.Count("pk"))
+        .values_list("week", "count")
+    )
+    counts = {to_local_naive(week).date() if hasattr(week, "hour") else week: n for week, n in rows}
+    return [(week, counts.get(week, 0)) for week in period.week_starts()]
+
+
+def median_seconds_to_first_call(period):
+    """The median business time from request to first call, in seconds (None if none called)."""
+    called = requests_in(period).filter(business_seconds_to_first_call__isnull=False)
+    if connection.vendor == "postgresql":
+        value = called.aggregate(median=PercentileCont("business_seconds_to_first_call", 0.5))[
+            "median"
+        ]
+        return value
+    # Elsewhere: the middle one or two values, read with an ordered offset.
+    count = called.count()
+    if count == 0:
+        return None
+    ordered = called.order_by("business_seconds_to_first_call").values_list(
+        "business_seconds_to_first_call", flat=True
+    )
+    middle = list(ordered[(count - 1) // 2 : count // 2 + 1])
+    return sum(middle) / len(middle)
+
+
+def promise_kept(period, now):
+    """(kept, due): requests first called within the promise, out of those called plus those
+    still waiting whose deadline has passed."""
+    cutoff = subtract_business_days(now, settings.CONSULTATION_OVERDUE_BUSINESS_DAYS)
+    waiting_past_deadline = models.Q(
+        first_called_at__isnull=True,
+        status__in=ConsultationRequest.AWAITING_CALL_STATUSES,
+        created_at__lte=cutoff,
+    )
+    figures = requests_in(period).aggregate(
+        kept=models.Count("pk", filter=models.Q(first_call_on_time=True)),
+        called=models.Count("pk", filter=models.Q(first_call_on_time__isnull=False)),
+        waiting=models.Count("pk", filter=waiting_past_deadline),
+    )
+    return figures["kept"], figures["called"] + figures["waiting"]
+
+
+def outcomes(period):
+    """[(label, count)]: each open status, then each reason for closing, then "not a fit"."""
+    rows = requests_in(period).values("status", "close_reason").annotate(count=models.Count("pk"))
+    by_status, by_reason = {}, {}
+    for row in rows:
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["count"]
+        if row["status"] == ConsultationRequest.Status.CLOSED:
+            by_reason[row["close_reason"]] = by_reason.get(row["close_reason"], 0) + row["count"]
+    figures = [
+        (str(status.label), by_status.get(status, 0))
+        for status in ConsultationRequest.OPEN_STATUSES
+    ]
+    figures += [
+        (str(reason.label), by_reason.get(reason, 0)) for reason in ConsultationRequest.CloseReason
+    ]
+    not_a_fit = ConsultationRequest.Status.NOT_A_FIT
+    figures.append((str(not_a_fit.label), by_status.get(not_a_fit, 0)))
+    return figures
+
+
+def heard_about(period):
+    """[(label, count)] for each answer to "how did you hear about us", then "not said"."""
+    rows = dict(requests_in(period).values_list("heard_about").annotate(count=models.Count("pk")))
+    figures = [
+        (str(choice.label), rows.get(choice, 0)) for choice in ConsultationRequest.HeardAbout
+    ]
+    figures.append(("Not said", rows.get("", 0)))
+    return figures
+
+
+def intake_summary(*, user, now):
+    """The staff home's call-back figures, in one query."""
+    open_ = models.Q(status__in=ConsultationRequest.OPEN_STATUSES)
+    queryset = ConsultationRequest.objects.order_by()
+    return queryset.aggregate(
+        open=models.Count("pk", filter=open_),
+        overdue=models.Count("pk", filter=queryset.overdue_q(now)),
+        unassigned=models.Count("pk", filter=open_ & models.Q(assigned_to__isnull=True)),
+        mine=models.Count("pk", filter=open_ & models.Q(assigned_to=user.pk)),
+        not_reached=models.Count("pk", filter=queryset.unanswered_q()),
+        oldest_new=models.Min("created_at", filter=models.Q(status=ConsultationRequest.Status.NEW)),
+    )
