@@ -137,7 +137,9 @@ def intake_summary(*, user, now):
         open=models.Count("pk", filter=open_),
         overdue=models.Count("pk", filter=queryset.overdue_q(now)),
         unassigned=models.Count("pk", filter=open_ & models.Q(assigned_to__isnull=True)),
-        mine=models.Count("pk", filter=open_ & models.Q(assigned_to=user.pk)),
+        mine=models.Count(
+            "pk", filter=open_ & models.Q(assigned_to=user.pk if user is not None else None)
+        ),
         not_reached=models.Count("pk", filter=queryset.unanswered_q()),
         oldest_new=models.Min("created_at", filter=models.Q(status=ConsultationRequest.Status.NEW)),
     )
