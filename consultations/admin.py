@@ -375,7 +375,7 @@ class ConsultationRequestAdmin(FollowUpAdminMixin, admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if request.user.is_superuser:
+        if request.user.is_superuser and obj is not None:
             title, options = fieldsets[-1]
             fieldsets = [
                 *fieldsets[:-1],
@@ -522,7 +522,7 @@ class ConsultationRequestAdmin(FollowUpAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
-        if request.user.is_superuser:
+        if request.user.is_superuser and obj is not None:
             return [*readonly, "audit_trail"]
         return readonly
 
@@ -541,6 +541,8 @@ class ConsultationRequestAdmin(FollowUpAdminMixin, admin.ModelAdmin):
         return response
 
     def save_model(self, request, obj, form, change):
+        if not change:  # a phone-in request: see FollowUpAdminMixin
+            return super().save_model(request, obj, form, change)
         before = AuditEntry.snapshot(
             ConsultationRequest.objects.select_related("assigned_to").get(pk=obj.pk)
         )

@@ -11,6 +11,7 @@ from django.http import HttpResponseRedirect
 from django.urls import path
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -174,7 +175,7 @@ class FollowUpAdminMixin:
             return _("No other request from this number in the last %(days)d days.") % {
                 "days": settings.CONSULTATION_SAME_NUMBER_DAYS
             }
-        return format_html_join(format_html("<br>"), "{}", ((part,) for part in parts))
+        return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts))
 
     # --- actions ---
 
