@@ -34,10 +34,12 @@ def how_we_are_doing(request, model_admin):
     now = timezone.now()
     period = metrics.Period.ending(now)
     weekly = metrics.requests_per_week(period)
-    median = metrics.median_seconds_to_first_call(period)
-    kept, due = metrics.promise_kept(period, now)
-    outcomes = metrics.outcomes(period)
-    heard = metrics.heard_about(period)
+    first_calls = metrics.first_calls(period, now)
+    kept, due = first_calls["kept"], first_calls["due"]
+    median = metrics.median_seconds_to_first_call(period, timed=first_calls["timed"])
+    rows = metrics.breakdown(period)
+    outcomes = metrics.outcomes(rows)
+    heard = metrics.heard_about(rows)
     total = sum(count for _week, count in weekly)
     charts = [
         bar_chart(

@@ -63,28 +63,9 @@ def requests_per_week(period):
     return [(week, counts.get(week, 0)) for week in period.week_starts()]
 
 
-def median_seconds_to_first_call(period):
-    """The median business time from request to first call, in seconds (None if none called)."""
-    called = requests_in(period).filter(business_seconds_to_first_call__isnull=False)
-    if connection.vendor == "postgresql":
-        value = called.aggregate(median=PercentileCont("business_seconds_to_first_call", 0.5))[
-            "median"
-        ]
-        return value
-    # Elsewhere: the middle one or two values, read with an ordered offset.
-    count = called.count()
-    if count == 0:
-        return None
-    ordered = called.order_by("business_seconds_to_first_call").values_list(
-        "business_seconds_to_first_call", flat=True
-    )
-    middle = list(ordered[(count - 1) // 2 : count // 2 + 1])
-    return sum(middle) / len(middle)
-
-
-def promise_kept(period, now):
-    """(kept, due): requests first called within the promise, out of those called plus those
-    still waiting whose deadline has passed."""
+def first_calls(period, now):
+    """The first-call figures in one query: kept (first called within the promise), due (those
+    called plus those still waiting past their deadline) and timed (with a business time)."""
     cutoff = subtract_business_days(now, settings.CONSULTATION_OVERDUE_BUSINESS_DAYS)
     waiting_past_deadline = models.Q(
         first_called_at__isnull=True,
@@ -95,18 +76,53 @@ def promise_kept(period, now):
         kept=models.Count("pk", filter=models.Q(first_call_on_time=True)),
         called=models.Count("pk", filter=models.Q(first_call_on_time__isnull=False)),
         waiting=models.Count("pk", filter=waiting_past_deadline),
+        timed=models.Count("business_seconds_to_first_call"),
     )
-    return figures["kept"], figures["called"] + figures["waiting"]
+    return {
+        "kept": figures["kept"],
+        "due": figures["called"] + figures["waiting"],
+        "timed": figures["timed"],
+    }
 
 
-def outcomes(period):
+def median_seconds_to_first_call(period, timed=None):
+    """The median business time from request to first call, in seconds (None if none called).
+
+    PostgreSQL computes it with percentile_cont; elsewhere the middle one or two values are read
+    with an ordered offset (``timed``, the number of timed requests, saves counting them again).
+    """
+    called = requests_in(period).filter(business_seconds_to_first_call__isnull=False)
+    if connection.vendor == "postgresql":
+        return called.aggregate(median=PercentileCont("business_seconds_to_first_call", 0.5))[
+            "median"
+        ]
+    count = called.count() if timed is None else timed
+    if count == 0:
+        return None
+    ordered = called.order_by("business_seconds_to_first_call").values_list(
+        "business_seconds_to_first_call", flat=True
+    )
+    middle = list(ordered[(count - 1) // 2 : count // 2 + 1])
+    return sum(middle) / len(middle)
+
+
+def breakdown(period):
+    """Request counts by status, reason for closing and how they heard about us, in one query:
+    the rows behind :func:`outcomes` and :func:`heard_about`."""
+    return list(
+        requests_in(period)
+        .values_list("status", "close_reason", "heard_about")
+        .annotate(count=models.Count("pk"))
+    )
+
+
+def outcomes(rows):
     """[(label, count)]: each open status, then each reason for closing, then "not a fit"."""
-    rows = requests_in(period).values("status", "close_reason").annotate(count=models.Count("pk"))
     by_status, by_reason = {}, {}
-    for row in rows:
-        by_status[row["status"]] = by_status.get(row["status"], 0) + row["count"]
-        if row["status"] == ConsultationRequest.Status.CLOSED:
-            by_reason[row["close_reason"]] = by_reason.get(row["close_reason"], 0) + row["count"]
+    for status, reason, _heard, count in rows:
+        by_status[status] = by_status.get(status, 0) + count
+        if status == ConsultationRequest.Status.CLOSED:
+            by_reason[reason] = by_reason.get(reason, 0) + count
     figures = [
         (str(status.label), by_status.get(status, 0))
         for status in ConsultationRequest.OPEN_STATUSES
@@ -119,13 +135,15 @@ def outcomes(period):
     return figures
 
 
-def heard_about(period):
+def heard_about(rows):
     """[(label, count)] for each answer to "how did you hear about us", then "not said"."""
-    rows = dict(requests_in(period).values_list("heard_about").annotate(count=models.Count("pk")))
+    counts = {}
+    for _status, _reason, heard, count in rows:
+        counts[heard] = counts.get(heard, 0) + count
     figures = [
-        (str(choice.label), rows.get(choice, 0)) for choice in ConsultationRequest.HeardAbout
+        (str(choice.label), counts.get(choice, 0)) for choice in ConsultationRequest.HeardAbout
     ]
-    figures.append(("Not said", rows.get("", 0)))
+    figures.append(("Not said", counts.get("", 0)))
     return figures
 
 

@@ -21,7 +21,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from consultations.models import CallAttempt, ConsultationRequest
+from consultations.business_days import clinic_calendar
+from consultations.models import CallAttempt, ConsultationRequest, number_key
 from faq.markdown import render_markdown
 from faq.models import Category, Question
 
@@ -414,11 +415,13 @@ class Command(BaseCommand):
             return
         staff = self.demo_staff()
         now = timezone.now()
+        calendar = clinic_calendar()
         rows = []
         attempts_by_row = []
         for number in range(have + 1, wanted + 1):
             rng = random.Random(f"request-{number}")  # noqa: S311
-            request, attempts = self.demo_request(rng, staff, now)
+            request, attempts = self.demo_request(rng, staff, now, calendar)
+            request.phone_key = number_key(request.phone)
             rows.append(request)
             attempts_by_row.append(attempts)
         created = ConsultationRequest.objects.bulk_create(rows, batch_size=BATCH_SIZE)
@@ -455,7 +458,7 @@ class Command(BaseCommand):
             staff.append(user)
         return staff
 
-    def demo_request(self, rng, staff, now):
+    def demo_request(self, rng, staff, now, calendar):
         """One request and its call attempts, their state in keeping with the request's age."""
         status_type = ConsultationRequest.Status
         # Mostly recent requests, with a long tail over a year and a half.
@@ -516,6 +519,8 @@ class Command(BaseCommand):
                     notes=rng.choice(["", "", "Asked for a call next week.", "Line busy."]),
                 )
             )
+        if attempts:
+            request.record_first_call(attempts[0].called_at, calendar)
         if status in (status_type.CLOSED, status_type.NOT_A_FIT):
             request.closed_at = created_at + span
         if status == status_type.CLOSED:
