@@ -196,6 +196,8 @@ def staff_roles(transactional_db):
     is emptied after each browser test, which removes the migration's rows.)"""
     roles = importlib.import_module("consultations.migrations.0004_staff_roles")
     roles.create_roles(apps, SimpleNamespace(connection=connection))
+    later = importlib.import_module("consultations.migrations.0007_backfill_promise_and_roles")
+    later.grant_intake(apps, SimpleNamespace(connection=connection))
 
 
 @pytest.fixture
@@ -222,6 +224,6 @@ def log_in(authenticator_code):
         page.goto(reverse("admin:index"))
         expect(page).to_have_url(re.compile(r"/login/"))
         fill_login_form(page, user, code)
-        expect(page.get_by_role("heading", name="Clinic administration")).to_be_visible()
+        expect(page.get_by_role("heading", level=1, name="Today")).to_be_visible()
 
     return log_in_

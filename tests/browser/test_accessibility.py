@@ -1,4 +1,4 @@
-"""axe-core finds no WCAG 2.1 A or AA problem on any page, in any state, at either size."""
+"""axe-core finds no WCAG 2.2 A or AA problem on any page, in any state, at either size."""
 
 import pytest
 from django.conf import settings
