@@ -148,16 +148,14 @@ def heard_about(rows):
 
 
 def intake_summary(*, user, now):
-    """The staff home's call-back figures, in one query."""
-    open_ = models.Q(status__in=ConsultationRequest.OPEN_STATUSES)
-    queryset = ConsultationRequest.objects.order_by()
-    return queryset.aggregate(
-        open=models.Count("pk", filter=open_),
-        overdue=models.Count("pk", filter=queryset.overdue_q(now)),
-        unassigned=models.Count("pk", filter=open_ & models.Q(assigned_to__isnull=True)),
-        mine=models.Count(
-            "pk", filter=open_ & models.Q(assigned_to=user.pk if user is not None else None)
-        ),
-        not_reached=models.Count("pk", filter=queryset.unanswered_q()),
+    """The staff home's call-back figures, in one query over open requests only (the index on
+    status and received time finds them without reading the closed ones)."""
+    open_requests = ConsultationRequest.objects.open().order_by()
+    return open_requests.aggregate(
+        open=models.Count("pk"),
+        overdue=models.Count("pk", filter=open_requests.overdue_q(now)),
+        unassigned=models.Count("pk", filter=models.Q(assigned_to__isnull=True)),
+        mine=models.Count("pk", filter=models.Q(assigned_to=user.pk if user is not None else None)),
+        not_reached=models.Count("pk", filter=open_requests.unanswered_q()),
         oldest_new=models.Min("created_at", filter=models.Q(status=ConsultationRequest.Status.NEW)),
     )
