@@ -33,11 +33,10 @@ def how_we_are_doing(request, model_admin):
         raise PermissionDenied
     now = timezone.now()
     period = metrics.Period.ending(now)
-    weekly = metrics.requests_per_week(period)
     first_calls = metrics.first_calls(period, now)
-    kept, due = first_calls["kept"], first_calls["due"]
-    median = metrics.median_seconds_to_first_call(period, timed=first_calls["timed"])
+    kept, due, median = first_calls["kept"], first_calls["due"], first_calls["median"]
     rows = metrics.breakdown(period)
+    weekly = metrics.requests_per_week(rows, period)
     outcomes = metrics.outcomes(rows)
     heard = metrics.heard_about(rows)
     total = sum(count for _week, count in weekly)

@@ -1,4 +1,4 @@
-"""The figures behind "How we're doing": each one a single aggregate query in the database."""
+"""The figures behind the staff home and "How we're doing", aggregated in the database."""
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -50,76 +50,87 @@ def requests_in(period):
     ).order_by()
 
 
-def requests_per_week(period):
-    """[(Monday of the week, number of requests received that week)], oldest first."""
-    rows = (
-        requests_in(period)
-        .annotate(week=TruncWeek("created_at", tzinfo=timezone.get_default_timezone()))
-        .values("week")
+def breakdown(period):
+    """Request counts by week received, status, reason for closing and how they heard about us,
+    in one query: the rows behind :func:`requests_per_week`, :func:`outcomes` and
+    :func:`heard_about`."""
+    week = TruncWeek("created_at", tzinfo=timezone.get_default_timezone())
+    return [
+        (to_local_naive(received).date(), status, reason, heard, count)
+        for received, status, reason, heard, count in requests_in(period)
+        .annotate(week=week)
+        .values_list("week", "status", "close_reason", "heard_about")
         .annotate(count=models.Count("pk"))
-        .values_list("week", "count")
-    )
-    counts = {to_local_naive(week).date() if hasattr(week, "hour") else week: n for week, n in rows}
+    ]
+
+
+def requests_per_week(rows, period):
+    """[(Monday of the week, number of requests received that week)], oldest first."""
+    counts = {}
+    for week, _status, _reason, _heard, count in rows:
+        counts[week] = counts.get(week, 0) + count
     return [(week, counts.get(week, 0)) for week in period.week_starts()]
 
 
 def first_calls(period, now):
     """The first-call figures in one query: kept (first called within the promise), due (those
-    called plus those still waiting past their deadline) and timed (with a business time)."""
+    called plus those still waiting past their deadline), timed (with a business time) and, on
+    PostgreSQL, the median business time to the first call (percentile_cont)."""
     cutoff = subtract_business_days(now, settings.CONSULTATION_OVERDUE_BUSINESS_DAYS)
     waiting_past_deadline = models.Q(
         first_called_at__isnull=True,
         status__in=ConsultationRequest.AWAITING_CALL_STATUSES,
         created_at__lte=cutoff,
     )
-    figures = requests_in(period).aggregate(
-        kept=models.Count("pk", filter=models.Q(first_call_on_time=True)),
-        called=models.Count("pk", filter=models.Q(first_call_on_time__isnull=False)),
-        waiting=models.Count("pk", filter=waiting_past_deadline),
-        timed=models.Count("business_seconds_to_first_call"),
+    aggregates = {
+        "kept": models.Count("pk", filter=models.Q(first_call_on_time=True)),
+        "called": models.Count("pk", filter=models.Q(first_call_on_time__isnull=False)),
+        "waiting": models.Count("pk", filter=waiting_past_deadline),
+        "timed": models.Count("business_seconds_to_first_call"),
+    }
+    if connection.vendor == "postgresql":
+        aggregates["median"] = PercentileCont("business_seconds_to_first_call", 0.5)
+    figures = requests_in(period).aggregate(**aggregates)
+    median = (
+        figures["median"] if "median" in figures else median_by_offset(period, figures["timed"])
     )
     return {
         "kept": figures["kept"],
         "due": figures["called"] + figures["waiting"],
         "timed": figures["timed"],
+        "median": median,
     }
 
 
-def median_seconds_to_first_call(period, timed=None):
-    """The median business time from request to first call, in seconds (None if none called).
-
-    PostgreSQL computes it with percentile_cont; elsewhere the middle one or two values are read
-    with an ordered offset (``timed``, the number of timed requests, saves counting them again).
-    """
+def median_seconds_to_first_call(period):
+    """The median business time from request to first call, in seconds (None if none called)."""
     called = requests_in(period).filter(business_seconds_to_first_call__isnull=False)
     if connection.vendor == "postgresql":
         return called.aggregate(median=PercentileCont("business_seconds_to_first_call", 0.5))[
             "median"
         ]
-    count = called.count() if timed is None else timed
+    return median_by_offset(period, called.count())
+
+
+def median_by_offset(period, count):
+    """The median of the ``count`` business times in the period: the middle one or two values,
+    read with an ordered offset (for databases without percentile_cont)."""
     if count == 0:
         return None
-    ordered = called.order_by("business_seconds_to_first_call").values_list(
-        "business_seconds_to_first_call", flat=True
+    ordered = (
+        requests_in(period)
+        .filter(business_seconds_to_first_call__isnull=False)
+        .order_by("business_seconds_to_first_call")
+        .values_list("business_seconds_to_first_call", flat=True)
     )
     middle = list(ordered[(count - 1) // 2 : count // 2 + 1])
     return sum(middle) / len(middle)
 
 
-def breakdown(period):
-    """Request counts by status, reason for closing and how they heard about us, in one query:
-    the rows behind :func:`outcomes` and :func:`heard_about`."""
-    return list(
-        requests_in(period)
-        .values_list("status", "close_reason", "heard_about")
-        .annotate(count=models.Count("pk"))
-    )
-
-
 def outcomes(rows):
     """[(label, count)]: each open status, then each reason for closing, then "not a fit"."""
     by_status, by_reason = {}, {}
-    for status, reason, _heard, count in rows:
+    for _week, status, reason, _heard, count in rows:
         by_status[status] = by_status.get(status, 0) + count
         if status == ConsultationRequest.Status.CLOSED:
             by_reason[reason] = by_reason.get(reason, 0) + count
@@ -138,7 +149,7 @@ def outcomes(rows):
 def heard_about(rows):
     """[(label, count)] for each answer to "how did you hear about us", then "not said"."""
     counts = {}
-    for _status, _reason, heard, count in rows:
+    for _week, _status, _reason, heard, count in rows:
         counts[heard] = counts.get(heard, 0) + count
     figures = [
         (str(choice.label), counts.get(choice, 0)) for choice in ConsultationRequest.HeardAbout

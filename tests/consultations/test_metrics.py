@@ -111,7 +111,8 @@ def test_figures_match_the_hand_computed_ones(seeded):
     period = metrics.Period.ending(NOW)
     assert period.start == local(2026, 9, 14)
 
-    weekly = dict(metrics.requests_per_week(period))
+    rows = metrics.breakdown(period)
+    weekly = dict(metrics.requests_per_week(rows, period))
     assert len(weekly) == 12
     assert weekly[date(2026, 11, 30)] == 2  # A, E
     assert weekly[date(2026, 11, 23)] == 3  # B, C, D
@@ -121,10 +122,8 @@ def test_figures_match_the_hand_computed_ones(seeded):
     # Business seconds 3600, 7200, 57600, 1800: the median is (3600 + 7200) / 2.
     assert metrics.median_seconds_to_first_call(period) == 5400
     # Kept: A, B, G. Due: A, B, C, G called, and D waiting past its deadline.
-    assert metrics.first_calls(period, NOW) == {"kept": 3, "due": 5, "timed": 4}
-    assert metrics.median_seconds_to_first_call(period, timed=4) == 5400
+    assert metrics.first_calls(period, NOW) == {"kept": 3, "due": 5, "timed": 4, "median": 5400}
 
-    rows = metrics.breakdown(period)
     assert metrics.outcomes(rows) == [
         ("New", 2),
         ("Contacting", 1),
@@ -241,11 +240,12 @@ def test_figures_agree_with_seed_demo_rows_counted_in_python():
     seconds = [r.business_seconds_to_first_call for r in rows if r.first_called_at]
     assert seconds, "seed_demo stores the business time to each first call"
     assert metrics.median_seconds_to_first_call(period) == pytest.approx(statistics.median(seconds))
-    assert sum(n for _week, n in metrics.requests_per_week(period)) == len(rows)
+    breakdown = metrics.breakdown(period)
+    assert sum(n for _week, n in metrics.requests_per_week(breakdown, period)) == len(rows)
     figures = metrics.first_calls(period, now)
     assert figures["kept"] == sum(1 for r in rows if r.first_call_on_time)
     assert figures["timed"] == len(seconds)
-    breakdown = metrics.breakdown(period)
+    assert figures["median"] == pytest.approx(statistics.median(seconds))
     assert sum(n for _label, n in metrics.outcomes(breakdown)) == len(rows)
     assert sum(n for _label, n in metrics.heard_about(breakdown)) == len(rows)
     assert dict(metrics.outcomes(breakdown))["Not a fit"] == sum(
