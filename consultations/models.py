@@ -420,6 +420,7 @@ class AuditEntry(models.Model):
 
     class Action(models.TextChoices):
         VIEWED = "viewed", _("Viewed")
+        ADDED = "added", _("Added by staff")
         CHANGED = "changed", _("Changed")
         CALL_ADDED = "call_added", _("Call attempt logged")
         CALL_CHANGED = "call_changed", _("Call attempt changed")

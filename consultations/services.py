@@ -143,9 +143,9 @@ def add_staff_request(*, consultation, user):
         consultation.save()
         AuditEntry.record(
             user,
-            AuditEntry.Action.CHANGED,
+            AuditEntry.Action.ADDED,
             consultation.pk,
             [{"field": "source", "old": None, "new": consultation.source}],
-            via="admin: added by staff",
+            via="admin add page",
         )
     return consultation

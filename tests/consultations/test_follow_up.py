@@ -261,7 +261,9 @@ def test_intake_staff_add_a_phone_in_request(intake_client, intake_user):
     assert consultation.entered_by == intake_user
     assert consultation.consent_confirmed_by == intake_user
     assert consultation.status == Status.NEW
-    assert AuditEntry.objects.filter(request_id=consultation.pk, user=intake_user).exists()
+    entry = AuditEntry.objects.get(request_id=consultation.pk, user=intake_user)
+    assert entry.action == AuditEntry.Action.ADDED
+    assert entry.describe_changes() == "Source: — → Phone call"
 
 
 def test_the_staff_form_checks_what_the_public_form_checks(intake_client):
