@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms import TextInput
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
@@ -98,6 +99,67 @@ class ClinicAdminSite(OTPAdminSite):
     # The work lists are wide (calls, outcomes); staff get the whole width for them.
     enable_nav_sidebar = False
 
+    index_template = "admin/sections.html"
+
+    # Plain names for the sections a superuser sees in the full list.
+    SECTION_NAMES = {
+        "auth": _("Staff accounts and roles"),
+        "otp_totp": _("Authenticator apps"),
+        "otp_static": _("Backup codes"),
+        "axes": _("Sign-in lockouts"),
+        "django_tasks_database": _("Background jobs (emails to staff)"),
+    }
+    MODEL_NAMES = {
+        ("otp_totp", "totpdevice"): _("Authenticator apps"),
+        ("otp_static", "staticdevice"): _("Backup codes"),
+        ("axes", "accessattempt"): _("Locked-out and failed sign-ins"),
+        ("axes", "accesslog"): _("Sign-in history"),
+        ("axes", "accessfailurelog"): _("Failed sign-ins, one by one"),
+        ("django_tasks_database", "dbtaskresult"): _("Background jobs"),
+    }
+
+    def get_urls(self):
+        from . import staff_views
+
+        return [
+            path("sections/", self.admin_view(self.sections), name="sections"),
+            path("enrol/", staff_views.enrol, {"site": self}, name="enrol"),
+            path(
+                "backup-codes/",
+                self.admin_view(staff_views.backup_codes),
+                {"site": self},
+                name="backup_codes",
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_app_list(self, request, app_label=None):
+        app_list = super().get_app_list(request, app_label)
+        for app in app_list:
+            app["name"] = self.SECTION_NAMES.get(app["app_label"], app["name"])
+            for model in app["models"]:
+                key = (app["app_label"], model["object_name"].lower())
+                model["name"] = self.MODEL_NAMES.get(key, model["name"])
+        return app_list
+
+    def index(self, request, extra_context=None):
+        """The day's numbers for this person, not the list of sections."""
+        from .staff_home import tile_groups
+
+        context = {
+            **self.each_context(request),
+            "title": _("Today"),
+            "tile_groups": tile_groups(request),
+            "can_see_metrics": request.user.has_perm("consultations.view_consultationrequest"),
+            **(extra_context or {}),
+        }
+        request.current_app = self.name
+        return TemplateResponse(request, "admin/staff_home.html", context)
+
+    def sections(self, request):
+        """Django's list of every section this person may open."""
+        return super().index(request, extra_context={"title": _("All sections")})
+
     def login(self, request, extra_context=None):
         response = super().login(request, extra_context)
         if request.method != "POST" or not request.user.is_authenticated:
@@ -115,17 +177,3 @@ class ClinicAdminSite(OTPAdminSite):
                 % {"left": left},
             )
         return response
-
-    def get_urls(self):
-        from . import staff_views
-
-        return [
-            path("enrol/", staff_views.enrol, {"site": self}, name="enrol"),
-            path(
-                "backup-codes/",
-                self.admin_view(staff_views.backup_codes),
-                {"site": self},
-                name="backup_codes",
-            ),
-            *super().get_urls(),
-        ]

@@ -26,6 +26,12 @@ STAFF_ROLES: dict[str, list[str]] = {
         "consultations.view_callattempt",
         "consultations.add_callattempt",
         "consultations.change_callattempt",
+        # Phone-in and walk-in requests, and the days the clinic is closed.
+        "consultations.add_consultationrequest",
+        "consultations.view_closureday",
+        "consultations.add_closureday",
+        "consultations.change_closureday",
+        "consultations.delete_closureday",
     ],
     # Keep the FAQ current; nothing else.
     CONTENT_EDITORS: [

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 
 logger = logging.getLogger(__name__)
 
@@ -21,8 +21,6 @@ class Job:
     args: tuple = ()
     # Purges remove data past its time; a restored backup runs them at once (manage.py restore).
     purge: bool = False
-    # Optional jobs run only where their command exists.
-    optional: bool = False
 
 
 JOBS = (
@@ -30,14 +28,10 @@ JOBS = (
     Job("purge_consultation_requests", every=timedelta(days=1), purge=True),
     Job("clearsessions", every=timedelta(days=1), purge=True),
     Job("prune_db_task_results", every=timedelta(days=1), args=("--min-age-days", "7")),
-    Job("send_daily_digest", every=timedelta(days=1), optional=True),
+    Job("purge_faq_feedback", every=timedelta(days=1), purge=True),
+    Job("send_daily_digest", every=timedelta(days=1)),
     Job("backup", every=timedelta(days=1)),
 )
-
-
-def available_jobs():
-    commands = get_commands()
-    return [job for job in JOBS if job.command in commands or not job.optional]
 
 
 def run_job(job, *, stdout=None):
@@ -53,4 +47,4 @@ def run_job(job, *, stdout=None):
 
 
 def run_purges(*, stdout=None):
-    return all(run_job(job, stdout=stdout) for job in available_jobs() if job.purge)
+    return all(run_job(job, stdout=stdout) for job in JOBS if job.purge)

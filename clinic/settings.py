@@ -327,6 +327,28 @@ CONSULTATION_DUPLICATE_WINDOW_MINUTES = env.int("CONSULTATION_DUPLICATE_WINDOW_M
 # is removed by `manage.py purge_consultation_requests`.
 CONSULTATION_OVERDUE_BUSINESS_DAYS = env.int("CONSULTATION_OVERDUE_BUSINESS_DAYS", default=1)
 CONSULTATION_RETENTION_DAYS = env.int("CONSULTATION_RETENTION_DAYS", default=365)
+# When the clinic is open, clinic time: business time to a first call counts only these hours.
+CLINIC_OPENING_HOURS = env.str("CLINIC_OPENING_HOURS", default="09:00-17:00")
+# Holidays the clinic closes for, by their name in the `holidays` package (US, Minnesota); the
+# day a holiday is observed on counts too. Closure days staff add in the admin count as well.
+CLINIC_CLOSED_HOLIDAYS = env.list(
+    "CLINIC_CLOSED_HOLIDAYS",
+    default=[
+        "New Year's Day",
+        "Memorial Day",
+        "Independence Day",
+        "Labor Day",
+        "Thanksgiving Day",
+        "Christmas Day",
+    ],
+)
+# Unanswered calls ("no answer", "left voicemail", "wrong number"), on at least two business
+# days, after which a request is marked "ready to close: not reached".
+CONSULTATION_UNANSWERED_CALLS_TO_CLOSE = env.int(
+    "CONSULTATION_UNANSWERED_CALLS_TO_CLOSE", default=3
+)
+# How far back a request from the same phone number is shown as an earlier request.
+CONSULTATION_SAME_NUMBER_DAYS = env.int("CONSULTATION_SAME_NUMBER_DAYS", default=365)
 
 
 # EMAIL AND TASKS

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from . import audit, export, services
 from .admin_filters import AssigneeFilter, OverdueFilter, StatusFilter, request_workers
+from .admin_followup import FollowUpAdminMixin, ReadyToCloseFilter
 from .clinic_time import clinic_time, in_clinic_time
 from .display import best_time_labels, outcome_label, staff_name
 from .forms import CallAttemptForm, CloseRequestsForm, FollowUpForm
@@ -63,7 +64,7 @@ class ConsultationRequestChangeList(ChangeList):
 
 
 @admin.register(ConsultationRequest)
-class ConsultationRequestAdmin(admin.ModelAdmin):
+class ConsultationRequestAdmin(FollowUpAdminMixin, admin.ModelAdmin):
     form = FollowUpForm
     inlines = [CallAttemptInline]
     list_display = [
@@ -78,12 +79,19 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         "last_outcome_display",
     ]
     list_display_links = ["number"]
-    list_filter = [StatusFilter, AssigneeFilter, OverdueFilter]
+    list_filter = [StatusFilter, AssigneeFilter, OverdueFilter, ReadyToCloseFilter]
     list_select_related = ["assigned_to"]
     list_per_page = 50
     search_fields = ["name", "email"]
     search_help_text = _("Name, email, phone number in any format, or request number (#42).")
-    actions = ["assign_to_me", "close_requests", "export_csv"]
+    actions = [
+        "assign_to_me",
+        "close_requests",
+        "close_not_reached",
+        "close_duplicates",
+        "stop_contacting",
+        "export_csv",
+    ]
     readonly_fields = [
         "received",
         "call_due",
@@ -128,10 +136,6 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["consultations/admin.css"]}
 
-    # Requests come from patients through the public form, never typed in by staff.
-    def has_add_permission(self, request):
-        return False
-
     def get_changelist(self, request, **kwargs):
         return ConsultationRequestChangeList
 
@@ -142,7 +146,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if request.user.is_superuser:
+        if request.user.is_superuser and obj is not None:
             title, options = fieldsets[-1]
             fieldsets = [
                 *fieldsets[:-1],
@@ -279,7 +283,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
-        if request.user.is_superuser:
+        if request.user.is_superuser and obj is not None:
             return [*readonly, "audit_trail"]
         return readonly
 
@@ -296,6 +300,8 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         return response
 
     def save_model(self, request, obj, form, change):
+        if not change:  # a phone-in request: see FollowUpAdminMixin
+            return super().save_model(request, obj, form, change)
         services.save_changes(consultation=obj, by=request.user)
 
     def save_formset(self, request, form, formset, change):

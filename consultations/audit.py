@@ -23,10 +23,19 @@ VIA_CLOSE_ACTION = "admin action: close"
 VIA_EXPORT_ACTION = "admin action: export CSV"
 VIA_FIRST_CALL = "first call attempt"
 VIA_PURGE_COMMAND = "purge_consultation_requests"
+VIA_CLOSE_DUPLICATE = "admin action: close as duplicate"
+VIA_CLOSE_NOT_REACHED = "admin action: close as not reached"
+VIA_STOP_CONTACTING = "admin action: stop contacting"
+VIA_ADD_PAGE = "admin add page"
 
 # Values of these fields are recorded when they change; for every other field only its name.
 VALUE_FIELDS = {"status", "close_reason", "assigned_to", "closed_at", "outcome", "called_at"}
-EXTRA_LABELS = {"call_attempt": _("Call attempt"), "export": _("Rows in export")}
+EXTRA_LABELS = {
+    "call_attempt": _("Call attempt"),
+    "export": _("Rows in export"),
+    "duplicate_of": _("Duplicate of request"),
+    "do_not_contact": _("Asked not to be called"),
+}
 
 
 def snapshot(instance):
@@ -154,6 +163,8 @@ def _value_label(name, value):
             return clinic_time(datetime.fromisoformat(value))
         except ValueError:
             return value
-    if name == "call_attempt":
+    if name in ("call_attempt", "duplicate_of"):
         return f"#{value}"
+    if name == "do_not_contact":
+        return str(_("Yes"))
     return str(value)

@@ -1,5 +1,7 @@
+from datetime import date
+
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import Error, Warning, register
 
 
 @register(deploy=True)
@@ -37,6 +39,44 @@ def notification_settings(app_configs, **kwargs):
                 "patient's request and are not retried by a worker.",
                 hint="Unset TASKS_BACKEND and run `python manage.py db_worker` beside the site.",
                 id="consultations.W004",
+            )
+        )
+    return problems
+
+
+@register()
+def business_day_settings(app_configs, **kwargs):
+    """Opening hours that cannot be read, or a holiday name the calendar does not know, would
+    silently change every deadline: say so at start-up."""
+    import holidays
+
+    from .business_days import parse_opening_hours
+
+    problems = []
+    try:
+        parse_opening_hours(settings.CLINIC_OPENING_HOURS)
+    except ValueError:
+        problems.append(
+            Error(
+                f"CLINIC_OPENING_HOURS is {settings.CLINIC_OPENING_HOURS!r}, not a range of "
+                "clinic-time hours.",
+                hint='Write it as opening and closing time, e.g. "09:00-17:00".',
+                id="consultations.E001",
+            )
+        )
+    year = date.today().year
+    calendar = holidays.country_holidays(
+        "US", subdiv="MN", years=range(year - 1, year + 2), language="en_US"
+    )
+    known_names = {name.removesuffix(" (observed)") for name in calendar.values()}
+    unknown = [name for name in settings.CLINIC_CLOSED_HOLIDAYS if name not in known_names]
+    if unknown:
+        problems.append(
+            Warning(
+                f"CLINIC_CLOSED_HOLIDAYS names holidays the calendar does not know: {unknown}.",
+                hint="Use the names of US and Minnesota holidays in the `holidays` package, "
+                'e.g. "Thanksgiving Day".',
+                id="consultations.W005",
             )
         )
     return problems

@@ -15,7 +15,8 @@ from django.utils.text import slugify
 
 from clinic.roles import INTAKE_STAFF
 
-from .models import CallAttempt, ConsultationRequest
+from .business_days import clinic_calendar
+from .models import CallAttempt, ConsultationRequest, number_key
 
 # North American numbers 555-0100 to 555-0199 are reserved for fiction: no patient has one.
 DEMO_PHONE_REGEX = r"^\+1[2-9][0-9]{2}55501[0-9]{2}$"
@@ -119,11 +120,14 @@ def seed_requests(wanted):
         return f"Requests: {have} demo requests already there, none created." if wanted else ""
     staff = demo_staff()
     now = timezone.now()
+    calendar = clinic_calendar()
     rows = []
     attempts_by_row = []
     for number in range(have + 1, wanted + 1):
         rng = random.Random(f"request-{number}")  # noqa: S311
-        request, attempts = demo_request(rng, staff, now)
+        request, attempts = demo_request(rng, staff, now, calendar)
+        # bulk_create skips save(), which keeps the keyed hash of the number.
+        request.phone_key = number_key(request.phone)
         rows.append(request)
         attempts_by_row.append(attempts)
     created = ConsultationRequest.objects.bulk_create(rows, batch_size=BATCH_SIZE)
@@ -162,7 +166,7 @@ def demo_staff():
     return staff
 
 
-def demo_request(rng, staff, now):
+def demo_request(rng, staff, now, calendar):
     """One request and its call attempts, their state in keeping with the request's age."""
     status_type = ConsultationRequest.Status
     # Mostly recent requests, with a long tail over a year and a half.
@@ -227,4 +231,6 @@ def demo_request(rng, staff, now):
         request.close(reason=reason, now=created_at + span)
     else:
         request.sync_closed_at(now=created_at + span)
+    if attempts:
+        request.record_first_call(attempts[0].called_at, calendar)
     return request, attempts

@@ -299,3 +299,44 @@ class CloseRequestsForm(forms.Form):
         label=_("Reason for closing"),
         choices=[("", "---------"), *ConsultationRequest.CloseReason.choices],
     )
+
+
+class StaffRequestForm(ConsultationRequestForm):
+    """A request staff take for someone who called, came in or was referred: the public form's
+    checks, the source, and staff confirming the person agreed to be called."""
+
+    SOURCE_CHOICES = [
+        choice
+        for choice in ConsultationRequest.Source.choices
+        if choice[0] != ConsultationRequest.Source.WEB_FORM
+    ]
+
+    leave_this_empty = None
+    source = forms.ChoiceField(
+        label="How the request came in",
+        choices=SOURCE_CHOICES,
+        error_messages={"required": "Choose how the request came in."},
+    )
+    consent = forms.BooleanField(
+        label="The person is 18 or older and agreed to be called at this number.",
+        help_text="You are recorded as the staff member who confirmed this.",
+        error_messages={
+            "required": "Confirm that the person is 18 or older and agreed to be called.",
+        },
+    )
+
+    field_order = ["source", *ConsultationRequestForm.field_order]
+
+    class Meta(ConsultationRequestForm.Meta):
+        fields = [*ConsultationRequestForm.Meta.fields, "source"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = "Name"
+        self.fields["name"].help_text = "The name the person would like us to use."
+        self.fields["phone"].label = "Phone number to call"
+        self.fields["email"].label = "Email (optional)"
+        self.fields["best_times"].label = "Best times to call"
+        self.fields["voicemail_ok"].label = "May we leave a voicemail at this number?"
+        self.fields["note"].label = "Note (optional)"
+        self.fields["heard_about"].label = "How they heard about us (optional)"

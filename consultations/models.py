@@ -1,18 +1,25 @@
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from clinic.fields import EncryptedTextField
 
-from .business_days import add_business_days, subtract_business_days
+from .business_days import (
+    add_business_days,
+    business_seconds_between,
+    clinic_calendar,
+    promised_call_date,
+    subtract_business_days,
+)
 
 PHONE_SEARCH_CHARACTERS = re.compile(r"^[\d\s()+.\-/]+$")
 
@@ -41,11 +48,11 @@ class ConsultationRequestQuerySet(models.QuerySet):
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         return query | models.Q(phone=e164)
 
-    def overdue_q(self, now=None):
+    def overdue_q(self, now=None, calendar=None):
         """Open, never called, and received at least CONSULTATION_OVERDUE_BUSINESS_DAYS
-        business days ago (clinic time, weekends skipped)."""
+        business days ago (clinic time; weekends, closed holidays and closure days skipped)."""
         cutoff = subtract_business_days(
-            now or timezone.now(), settings.CONSULTATION_OVERDUE_BUSINESS_DAYS
+            now or timezone.now(), settings.CONSULTATION_OVERDUE_BUSINESS_DAYS, calendar
         )
         never_called = ~models.Exists(CallAttempt.objects.filter(request=models.OuterRef("pk")))
         return (
@@ -56,6 +63,62 @@ class ConsultationRequestQuerySet(models.QuerySet):
 
     def overdue(self, now=None):
         return self.filter(self.overdue_q(now))
+
+    def unanswered_q(self):
+        """Open, never reached, with at least CONSULTATION_UNANSWERED_CALLS_TO_CLOSE unanswered
+        calls made on at least two different clinic days: ready to close as not reached."""
+        clinic_zone = timezone.get_default_timezone()
+        unanswered = CallAttempt.objects.filter(
+            request=models.OuterRef("pk"), outcome__in=CallAttempt.UNANSWERED_OUTCOMES
+        ).order_by()
+        answered = CallAttempt.objects.filter(
+            request=models.OuterRef("pk"),
+            outcome__in=[CallAttempt.Outcome.REACHED, CallAttempt.Outcome.CALL_LATER],
+        )
+        summary = unanswered.values("request").annotate(
+            count=models.Count("pk"),
+            days=models.Count(TruncDate("called_at", tzinfo=clinic_zone), distinct=True),
+        )
+        return (
+            models.Q(status__in=ConsultationRequest.AWAITING_CALL_STATUSES)
+            & ~models.Exists(answered)
+            & models.Q(
+                models.Exists(
+                    summary.filter(
+                        count__gte=settings.CONSULTATION_UNANSWERED_CALLS_TO_CLOSE, days__gte=2
+                    )
+                )
+            )
+        )
+
+    def not_reached(self):
+        return self.filter(self.unanswered_q())
+
+    def with_contact_flags(self, now=None):
+        """Annotate same_number_count (other requests from this number in the last
+        CONSULTATION_SAME_NUMBER_DAYS days, any status) and do_not_contact (the number asked
+        not to be called)."""
+        since = (now or timezone.now()) - timedelta(days=settings.CONSULTATION_SAME_NUMBER_DAYS)
+        same_number = (
+            ConsultationRequest.objects.filter(
+                phone_key=models.OuterRef("phone_key"), created_at__gte=since
+            )
+            .exclude(pk=models.OuterRef("pk"))
+            .exclude(phone_key="")
+            .order_by()
+            .values("phone_key")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            same_number_count=Coalesce(models.Subquery(same_number), 0),
+            do_not_contact=models.Exists(
+                DoNotContact.objects.filter(number_key=models.OuterRef("phone_key"))
+            ),
+            ready_to_close=models.ExpressionWrapper(
+                self.unanswered_q(), output_field=models.BooleanField()
+            ),
+        )
 
     def with_call_summary(self, now=None):
         """Annotate call_count, last_outcome, last_called_at and is_overdue in the same query."""
@@ -110,6 +173,7 @@ class ConsultationRequest(models.Model):
         UNREACHABLE = "unreachable", _("Could not be reached")
         REFERRED_ELSEWHERE = "referred_elsewhere", _("Referred elsewhere")
         DUPLICATE = "duplicate", _("Duplicate request")
+        ASKED_NOT_TO_CALL = "asked_not_to_call", _("Asked not to be called")
         OTHER = "other", _("Other")
 
     class CallTime(models.TextChoices):
@@ -124,6 +188,20 @@ class ConsultationRequest(models.Model):
         FRIEND = "friend", _("Friend or family")
         INSURANCE = "insurance", _("Insurance directory")
         OTHER = "other", _("Other")
+
+    class Source(models.TextChoices):
+        WEB_FORM = "web_form", _("Web form")
+        PHONE = "phone", _("Phone call")
+        WALK_IN = "walk_in", _("Walk-in")
+        REFERRAL = "referral", _("Referral")
+
+    # When each choice of call time starts and ends, clinic time.
+    CALL_TIME_WINDOWS = {
+        CallTime.MORNING: (time(8), time(11)),
+        CallTime.MIDDAY: (time(11), time(13)),
+        CallTime.AFTERNOON: (time(13), time(17)),
+        CallTime.EVENING: (time(17), time(19)),
+    }
 
     OPEN_STATUSES = [Status.NEW, Status.CONTACTING, Status.SCHEDULED]
     CLOSED_STATUSES = [Status.NOT_A_FIT, Status.CLOSED]
@@ -140,6 +218,7 @@ class ConsultationRequest(models.Model):
         "note": "",
         "client_key": "",
         "submission_fingerprint": "",
+        "phone_key": "",
     }
 
     name = models.CharField(_("name"), max_length=200)
@@ -177,6 +256,36 @@ class ConsultationRequest(models.Model):
     personal_data_purged_at = models.DateTimeField(
         _("personal data removed"), null=True, blank=True, editable=False
     )
+    # A keyed hash of the phone number: finds earlier requests from the same number.
+    phone_key = models.CharField(max_length=64, blank=True, editable=False)
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.WEB_FORM
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    consent_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("agreement to be called confirmed by"),
+    )
+    first_called_at = models.DateTimeField(_("first called"), null=True, blank=True, editable=False)
+    business_seconds_to_first_call = models.PositiveIntegerField(
+        _("business time to first call (seconds)"), null=True, blank=True, editable=False
+    )
+    first_call_on_time = models.BooleanField(
+        _("first called within the promise"), null=True, blank=True, editable=False
+    )
 
     objects = ConsultationRequestQuerySet.as_manager()
 
@@ -189,6 +298,8 @@ class ConsultationRequest(models.Model):
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["client_key", "created_at"]),
             models.Index(fields=["submission_fingerprint", "created_at"]),
+            models.Index(fields=["phone_key", "created_at"]),
+            models.Index(fields=["created_at"], name="consult_received_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -199,6 +310,13 @@ class ConsultationRequest(models.Model):
 
     def __str__(self):
         return f"Request #{self.pk}"
+
+    def save(self, *args, **kwargs):
+        self.phone_key = number_key(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "phone" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "phone_key"}
+        super().save(*args, **kwargs)
 
     @property
     def phone_national(self):
@@ -246,6 +364,31 @@ class ConsultationRequest(models.Model):
         self.clean()
         self.sync_closed_at(now)
 
+    def promised_call_date(self, calendar=None):
+        """The clinic date the patient is told to expect the call by."""
+        windows = [
+            self.CALL_TIME_WINDOWS[t] for t in self.best_times if t in self.CALL_TIME_WINDOWS
+        ]
+        return promised_call_date(
+            self.created_at, settings.CONSULTATION_OVERDUE_BUSINESS_DAYS, windows, calendar
+        )
+
+    def record_first_call(self, called_at, calendar=None):
+        """Store when the first call was made and how much business time it took. Returns the
+        names of the fields it changed."""
+        if self.first_called_at is not None and self.first_called_at <= called_at:
+            return []
+        calendar = calendar or clinic_calendar()
+        due = add_business_days(
+            self.created_at, settings.CONSULTATION_OVERDUE_BUSINESS_DAYS, calendar
+        )
+        self.first_called_at = called_at
+        self.business_seconds_to_first_call = business_seconds_between(
+            self.created_at, called_at, calendar
+        )
+        self.first_call_on_time = called_at <= due
+        return ["first_called_at", "business_seconds_to_first_call", "first_call_on_time"]
+
     def sync_closed_at(self, now=None):
         """Record when the request was closed; clear it (and the reason) when it is reopened."""
         if self.status in self.CLOSED_STATUSES:
@@ -263,6 +406,15 @@ class ConsultationRequest(models.Model):
         return False
 
 
+def number_key(phone):
+    """A keyed hash of a phone number (E.164): recognises the number without storing it."""
+    if not phone:
+        return ""
+    return salted_hmac(
+        "consultations.phone", phone, secret=settings.SECRET_KEY, algorithm="sha256"
+    ).hexdigest()
+
+
 class CallAttempt(models.Model):
     """One call a staff member made back to the patient, and what happened."""
 
@@ -272,6 +424,9 @@ class CallAttempt(models.Model):
         NO_ANSWER = "no_answer", _("No answer")
         WRONG_NUMBER = "wrong_number", _("Wrong number")
         CALL_LATER = "call_later", _("Asked to call later")
+
+    # Calls that count towards closing a request as "could not be reached".
+    UNANSWERED_OUTCOMES = [Outcome.NO_ANSWER, Outcome.LEFT_VOICEMAIL, Outcome.WRONG_NUMBER]
 
     request = models.ForeignKey(
         ConsultationRequest,
@@ -308,6 +463,7 @@ class AuditEntry(models.Model):
 
     class Action(models.TextChoices):
         VIEWED = "viewed", _("Viewed")
+        ADDED = "added", _("Added by staff")
         CHANGED = "changed", _("Changed")
         CALL_ADDED = "call_added", _("Call attempt logged")
         CALL_CHANGED = "call_changed", _("Call attempt changed")
@@ -365,3 +521,65 @@ class AuditEntry(models.Model):
         entry = cls.entry(user, action, request_id, changes, via)
         entry.save()
         return entry
+
+
+class ClosureDay(models.Model):
+    """A day the clinic is closed besides weekends and its usual holidays (training, weather)."""
+
+    date = models.DateField(_("date"), unique=True)
+    reason = models.CharField(
+        _("reason"),
+        max_length=100,
+        blank=True,
+        help_text=_("For staff only, for example “staff training” or “snow day”."),
+    )
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("closure day")
+        verbose_name_plural = _("closure days")
+
+    def __str__(self):
+        return formats.date_format(self.date, "DATE_FORMAT")
+
+
+class DoNotContact(models.Model):
+    """A phone number whose owner asked not to be called, kept as a keyed hash only.
+
+    Separate from the request so it outlives the request's personal data.
+    """
+
+    number_key = models.CharField(max_length=64, unique=True, editable=False)
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    request_id = models.PositiveBigIntegerField(_("on request number"))
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        verbose_name = _("asked not to be called")
+        verbose_name_plural = _("asked not to be called")
+
+    def __str__(self):
+        return f"Asked not to be called (request #{self.request_id})"
+
+
+class DigestRun(models.Model):
+    """The daily digest was sent for this clinic date (so it is sent at most once a day)."""
+
+    clinic_date = models.DateField(_("clinic date"), unique=True)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        ordering = ["-clinic_date"]
+        verbose_name = _("daily digest")
+        verbose_name_plural = _("daily digests")
+
+    def __str__(self):
+        return f"Daily digest of {self.clinic_date.isoformat()}"

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import audit
-from .models import AuditEntry, CallAttempt, ConsultationRequest
+from .models import AuditEntry, CallAttempt, ConsultationRequest, DoNotContact
 from .tasks import notify_staff_of_request
 
 logger = logging.getLogger(__name__)
@@ -139,6 +139,7 @@ def log_call_attempts(*, consultation, attempts, deleted=(), by, via=audit.VIA_C
             before = originals.get(attempt.pk, {})
             entries.append(audit.call_changed(attempt, before, by=by, via=via))
     if any(entry.action == AuditEntry.Action.CALL_ADDED for entry in entries):
+        record_first_call(consultation=consultation)
         entries.append(_note_first_call(consultation, by=by))
     AuditEntry.objects.bulk_create(entry for entry in entries if entry is not None)
 
@@ -201,3 +202,146 @@ def purge_personal_data(*, now, dry_run=False):
                 for pk in ids
             )
     return ids, note_count
+
+
+# --- the call-back promise: first calls, same numbers, people not reached or not to be called ---
+
+Status = ConsultationRequest.Status
+Reason = ConsultationRequest.CloseReason
+
+
+def record_first_call(*, consultation):
+    """Store the business time to the request's first call, from its earliest logged call."""
+    first = (
+        CallAttempt.objects.filter(request=consultation)
+        .order_by("called_at")
+        .values_list("called_at", flat=True)
+        .first()
+    )
+    if first is None:
+        return False
+    changed = consultation.record_first_call(first)
+    if changed:
+        consultation.save(update_fields=[*changed, "updated_at"])
+    return bool(changed)
+
+
+def _close_one(*, consultation, reason, by, via, extra_changes=()):
+    before = audit.snapshot(consultation)
+    consultation.close(reason=reason, now=timezone.now())
+    consultation.save(update_fields=["status", "close_reason", "closed_at", "updated_at"])
+    changes = [*audit.diff(before, audit.snapshot(consultation)), *extra_changes]
+    AuditEntry.record(by, AuditEntry.Action.CHANGED, consultation.pk, changes, via=via)
+
+
+def _still_open(requests):
+    return _workable(requests).exclude(status=Status.CLOSED)
+
+
+def earlier_requests(*, consultation, limit=10):
+    """Other requests from the same number in the last CONSULTATION_SAME_NUMBER_DAYS, newest
+    first (any status)."""
+    if not consultation.phone_key:
+        return ConsultationRequest.objects.none()
+    since = timezone.now() - timedelta(days=settings.CONSULTATION_SAME_NUMBER_DAYS)
+    return (
+        ConsultationRequest.objects.filter(phone_key=consultation.phone_key, created_at__gte=since)
+        .exclude(pk=consultation.pk)
+        .only("pk", "created_at", "status", "close_reason")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def close_as_duplicate(*, consultation, duplicate_of, by):
+    """Close a request as a duplicate of another request from the same number."""
+    if consultation.pk == duplicate_of.pk or consultation.phone_key != duplicate_of.phone_key:
+        raise ValueError("Only a request from the same number can be its duplicate.")
+    with transaction.atomic():
+        _close_one(
+            consultation=consultation,
+            reason=Reason.DUPLICATE,
+            by=by,
+            via=audit.VIA_CLOSE_DUPLICATE,
+            extra_changes=[{"field": "duplicate_of", "old": None, "new": duplicate_of.pk}],
+        )
+
+
+def close_duplicates(*, requests, by):
+    """Close each request as a duplicate of the latest other request from the same number made
+    before it. Returns the number closed; requests with no earlier one stay as they are."""
+    closed = 0
+    with transaction.atomic():
+        for consultation in _still_open(requests):
+            if not consultation.phone_key:
+                continue
+            original = (
+                ConsultationRequest.objects.filter(
+                    phone_key=consultation.phone_key, created_at__lte=consultation.created_at
+                )
+                .exclude(pk=consultation.pk)
+                .order_by("-created_at")
+                .first()
+            )
+            if original is None:
+                continue
+            close_as_duplicate(consultation=consultation, duplicate_of=original, by=by)
+            closed += 1
+    return closed
+
+
+def close_not_reached(*, requests, by):
+    """Close the requests that are ready to close as not reached. Returns the number closed."""
+    closed = 0
+    with transaction.atomic():
+        for consultation in _still_open(requests.not_reached()):
+            _close_one(
+                consultation=consultation,
+                reason=Reason.UNREACHABLE,
+                by=by,
+                via=audit.VIA_CLOSE_NOT_REACHED,
+            )
+            closed += 1
+    return closed
+
+
+def stop_contacting(*, consultation, by):
+    """The person asked not to be called: close the request and remember the number (as a keyed
+    hash) so a later request from it shows the flag."""
+    with transaction.atomic():
+        if consultation.phone_key:
+            DoNotContact.objects.get_or_create(
+                number_key=consultation.phone_key,
+                defaults={"recorded_by": by, "request_id": consultation.pk},
+            )
+        if consultation.status != Status.CLOSED:
+            _close_one(
+                consultation=consultation,
+                reason=Reason.ASKED_NOT_TO_CALL,
+                by=by,
+                via=audit.VIA_STOP_CONTACTING,
+            )
+        else:
+            AuditEntry.record(
+                by,
+                AuditEntry.Action.CHANGED,
+                consultation.pk,
+                [{"field": "do_not_contact", "old": None, "new": True}],
+                via=audit.VIA_STOP_CONTACTING,
+            )
+
+
+def add_staff_request(*, consultation, by):
+    """Store a request staff took by phone, in person or from a referral. ``consultation`` is
+    the unsaved request from the staff form; staff confirmed the person agreed to be called."""
+    with transaction.atomic():
+        consultation.entered_by = by
+        consultation.consent_confirmed_by = by
+        consultation.save()
+        AuditEntry.record(
+            by,
+            AuditEntry.Action.ADDED,
+            consultation.pk,
+            [{"field": "source", "old": None, "new": consultation.source}],
+            via=audit.VIA_ADD_PAGE,
+        )
+    return consultation

@@ -1,5 +1,4 @@
 from django.urls import path
-from django.views.generic import TemplateView
 
 from . import views
 
@@ -7,9 +6,5 @@ app_name = "consultations"
 
 urlpatterns = [
     path("", views.ConsultationRequestView.as_view(), name="request"),
-    path(
-        "thanks/",
-        TemplateView.as_view(template_name="consultations/thanks.html"),
-        name="thanks",
-    ),
+    path("thanks/", views.ThanksView.as_view(), name="thanks"),
 ]

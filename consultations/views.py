@@ -1,11 +1,14 @@
 import logging
+from datetime import date, timedelta
+from urllib.parse import urlencode
 
+from django.core import signing
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.generic import CreateView
+from django.views.generic import CreateView, TemplateView
 
 from clinic.client_address import client_address
 from clinic.keyed_hash import keyed_hash
@@ -14,6 +17,10 @@ from . import services
 from .forms import ConsultationRequestForm
 
 logger = logging.getLogger(__name__)
+
+CALL_DATE_SALT = "consultations.thanks.call-by"
+# The thanks page is seen right after sending; an old link falls back to the general wording.
+CALL_DATE_MAX_AGE = timedelta(days=2)
 
 
 def client_key(address):
@@ -54,4 +61,30 @@ class ConsultationRequestView(CreateView):
             response = self.render_to_response(context, status=429)
             response["Retry-After"] = "3600"
             return response
-        return redirect(self.success_url)
+        if self.object is None:  # the same request again: thanked, with the general wording
+            return redirect(self.success_url)
+        token = signing.dumps(
+            self.object.promised_call_date().isoformat(), salt=CALL_DATE_SALT, compress=False
+        )
+        return redirect(f"{self.success_url}?{urlencode({'by': token})}")
+
+
+@method_decorator(never_cache, name="dispatch")
+class ThanksView(TemplateView):
+    """The thanks page: the date to expect the call when the link carries a valid signed date
+    (only the date: nothing about the patient), the general wording otherwise."""
+
+    template_name = "consultations/thanks.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "call_by": self.call_by()}
+
+    def call_by(self):
+        token = self.request.GET.get("by", "")
+        if not token or len(token) > 200:
+            return None
+        try:
+            value = signing.loads(token, salt=CALL_DATE_SALT, max_age=CALL_DATE_MAX_AGE)
+            return date.fromisoformat(value)
+        except (signing.BadSignature, TypeError, ValueError):
+            return None

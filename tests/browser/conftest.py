@@ -218,6 +218,6 @@ def log_in(authenticator_code):
         page.goto(reverse("admin:index"))
         expect(page).to_have_url(re.compile(r"/login/"))
         fill_login_form(page, user, code)
-        expect(page.get_by_role("heading", name="Clinic administration")).to_be_visible()
+        expect(page.get_by_role("heading", level=1, name="Today")).to_be_visible()
 
     return log_in_

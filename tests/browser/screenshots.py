@@ -62,7 +62,7 @@ def sign_in_pictures(page, staff, authenticator_code):
     expect(page.get_by_text("Enter the 6-digit code from your authenticator app.")).to_be_visible()
     page.screenshot(path=OUTPUT / "staff-sign-in-code.png", full_page=True)
     fill_login_form(page, staff, authenticator_code(staff))
-    expect(page.get_by_role("heading", name="Clinic administration")).to_be_visible()
+    expect(page.get_by_role("heading", name="Today")).to_be_visible()
 
 
 def made_up_requests(staff):

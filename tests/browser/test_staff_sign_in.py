@@ -78,7 +78,7 @@ def test_new_staff_member_sets_up_the_app_and_keeps_backup_codes(
 
     page.get_by_role("link", name="I have kept them: continue").focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Clinic administration")).to_be_visible()
+    expect(page.get_by_role("heading", name="Today")).to_be_visible()
     page.get_by_role("link", name="Backup codes").click()
     expect(page.get_by_text("You have 10 unused backup codes.")).to_be_visible()
     check(page)

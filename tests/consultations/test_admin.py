@@ -538,10 +538,12 @@ def test_requests_cannot_be_assigned_to_someone_outside_intake(
     assert consultation.assigned_to is None
 
 
-def test_staff_cannot_add_requests_by_hand(admin_client):
+def test_the_add_page_is_the_staff_form_for_phone_in_requests(admin_client):
     response = admin_client.get(reverse("admin:consultations_consultationrequest_add"))
 
-    assert response.status_code == 403
+    assert response.status_code == 200
+    assert 'name="source"' in response.text and 'name="consent"' in response.text
+    assert 'name="leave_this_empty"' not in response.text and 'name="status"' not in response.text
 
 
 @pytest.mark.parametrize("object_id", ["99999", "abc", "1%00"])

@@ -9,6 +9,9 @@ from consultations.models import ConsultationRequest
 
 CHICAGO = ZoneInfo("America/Chicago")
 
+# Closure days staff add are read from the database.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(autouse=True)
 def clinic_time_zone(settings):

@@ -25,6 +25,12 @@ def test_intake_staff_work_requests_and_call_attempts():
         ("consultations", "view_callattempt"),
         ("consultations", "add_callattempt"),
         ("consultations", "change_callattempt"),
+        # Requests taken by phone or in person, and the days the clinic is closed.
+        ("consultations", "add_consultationrequest"),
+        ("consultations", "view_closureday"),
+        ("consultations", "add_closureday"),
+        ("consultations", "change_closureday"),
+        ("consultations", "delete_closureday"),
     }
 
 
