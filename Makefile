@@ -21,6 +21,8 @@ help:
 	@echo "make superuser  create an admin login and set up its authenticator app"
 	@echo "make bench    benchmark against PostgreSQL (writes docs/benchmarks.md)"
 	@echo "make screenshots  pictures of the main pages at phone and desktop size (docs/screenshots/)"
+	@echo "make messages  gather the strings to translate into locale/*/LC_MESSAGES/django.po"
+	@echo "make compilemessages  compile the translations the site reads (.mo)"
 
 check-python:
 	@$(PYTHON_FOR_VENV) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
@@ -92,3 +94,13 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache test-results
+
+# Translations: `make messages` gathers every marked string into locale/*/LC_MESSAGES/django.po
+# (new ones empty, changed ones marked fuzzy) for a translator; `make compilemessages` turns the
+# translated .po files into the .mo files the site reads. Both .po and .mo are committed.
+.PHONY: messages compilemessages
+messages: $(STAMP)
+	DEBUG=on $(PY) manage.py makemessages --all --no-obsolete --no-location --ignore=node_modules --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles
+
+compilemessages: $(STAMP)
+	DEBUG=on $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules

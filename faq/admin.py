@@ -1,15 +1,34 @@
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from .models import Category, Question, forget_recent_content_version
 
 
+class EnabledLanguagesAdmin(TranslationAdmin):
+    """Translated fields for the languages enabled on the site only (SITE_LANGUAGES): the
+    columns of languages still in preparation stay out of the staff's way."""
+
+    def get_fieldsets(self, request, obj=None):
+        hidden = {
+            f"{field}_{code}"
+            for field in self.trans_opts.all_fields
+            for code in settings.MODELTRANSLATION_LANGUAGES
+            if code not in dict(settings.LANGUAGES)
+        }
+        return [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+
+
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(EnabledLanguagesAdmin):
     list_display = ["name", "position", "question_count"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -24,7 +43,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(EnabledLanguagesAdmin):
     list_display = ["question", "category", "position", "is_published", "updated_at"]
     list_display_links = ["question"]
     list_editable = ["position", "is_published"]

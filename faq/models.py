@@ -1,12 +1,32 @@
 import hashlib
+import unicodedata
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.conf import settings
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.core.cache import cache
 from django.db import connection, models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from .markdown import render_markdown
+
+
+def localized(field, language):
+    """The column holding a translated field in one language: localized("answer", "es")."""
+    return build_localized_fieldname(field, language)
+
+
+def content_languages():
+    """Every language FAQ content has columns for (enabled on the site or not yet)."""
+    return settings.MODELTRANSLATION_LANGUAGES
+
 
 MARKDOWN_HELP = _(
     "Written in Markdown. A blank line starts a new paragraph. **bold**, *italic*, "
@@ -41,27 +61,66 @@ class QuestionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
-    def search(self, terms):
-        """Questions matching the search terms, best match first.
+    def search(self, terms, language=None):
+        """Questions matching the search terms in one language (the page's), best match first.
 
-        PostgreSQL uses full-text search on the stored, indexed search_vector; other
-        databases fall back to a case-insensitive match of every word in the question or
-        the answer.
+        PostgreSQL: full-text search. English and Spanish use a stored, indexed vector kept by
+        a trigger (migrations 0003 and 0005); Spanish with unaccent, so a word typed without
+        its accents still matches. Other languages use the "simple" configuration on the fly.
+        Other databases: every word must appear in the question or the answer, compared without
+        case or accents (see fold_for_search).
         """
+        language = language or get_language()
+        question_field = localized("question", language)
+        answer_field = localized("answer", language)
         if connection.vendor == "postgresql":
-            query = SearchQuery(terms, search_type="websearch", config="english")
+            vector_field, config = SEARCH_VECTORS.get(language, (None, "simple"))
+            query = SearchQuery(terms, search_type="websearch", config=config)
+            matches = self
+            if vector_field is None:
+                vector_field = "computed_search_vector"
+                matches = matches.annotate(
+                    computed_search_vector=SearchVector(question_field, weight="A", config=config)
+                    + SearchVector(answer_field, weight="B", config=config)
+                )
             # Match with @@ (every word must match); rank only orders the matches.
             return (
-                self.filter(search_vector=query)
-                .annotate(rank=SearchRank(models.F("search_vector"), query))
+                matches.filter(**{vector_field: query})
+                .annotate(rank=SearchRank(models.F(vector_field), query))
                 .order_by("-rank", "position", "pk")
             )
-        matches = self
-        for word in terms.split():
+        matches = self.annotate(
+            folded_question=models.Func(
+                question_field, function=FOLD_FUNCTION, output_field=models.TextField()
+            ),
+            folded_answer=models.Func(
+                answer_field, function=FOLD_FUNCTION, output_field=models.TextField()
+            ),
+        )
+        for word in fold_for_search(terms).split():
             matches = matches.filter(
-                models.Q(question__icontains=word) | models.Q(answer__icontains=word)
+                models.Q(folded_question__contains=word) | models.Q(folded_answer__contains=word)
             )
         return matches.order_by("category__position", "position", "pk")
+
+
+# Languages with a stored search vector on PostgreSQL: its column and text search configuration.
+SEARCH_VECTORS = {
+    "en": ("search_vector", "english"),
+    # PostgreSQL's spanish configuration with unaccent before stemming (migration 0005).
+    "es": ("search_vector_es", "clinic_spanish"),
+}
+# A function every SQLite connection gets (FaqConfig.ready): fold_for_search() in SQL.
+FOLD_FUNCTION = "clinic_fold"
+
+
+def fold_for_search(text):
+    """Text as search compares it on SQLite: lower case, accents removed ("Medicación" ->
+    "medicacion"), so a search typed without accents finds accented words."""
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 class Question(models.Model):
@@ -91,6 +150,8 @@ class Question(models.Model):
     # a database trigger on every insert and update (migration 0003) and indexed with GIN.
     # Unused on other databases.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The Spanish question and answer, the same way (migration 0005).
+    search_vector_es = SearchVectorField(null=True, editable=False)
 
     objects = QuestionQuerySet.as_manager()
 
@@ -104,14 +165,30 @@ class Question(models.Model):
         return self.question
 
     def save(self, *args, **kwargs):
-        # The HTML is derived from the Markdown: render once per change, not per page view.
-        self.answer_html = render_markdown(self.answer)
-        if kwargs.get("update_fields") is not None and "answer" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "answer_html"}
+        # The HTML is derived from the Markdown, in every language: rendered once per change,
+        # not per page view. An empty translation stays empty (the page falls back to English).
+        answer_fields = {localized("answer", code) for code in content_languages()}
+        for code in content_languages():
+            markdown = getattr(self, localized("answer", code)) or ""
+            html = render_markdown(markdown) if markdown else ""
+            setattr(self, localized("answer_html", code), html)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & (answer_fields | {"answer"}):
+            kwargs["update_fields"] = {
+                *update_fields,
+                *(localized("answer_html", code) for code in content_languages()),
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("faq:detail", kwargs={"slug": self.slug})
+
+    def has_text_in(self, language):
+        """True when the question and its answer are written in the given language."""
+        return bool(
+            getattr(self, localized("question", language), "")
+            and getattr(self, localized("answer", language), "")
+        )
 
 
 # What content_version() reads: one plain statement, a third of the ORM's time for the same

@@ -4,7 +4,15 @@ from django.urls import reverse
 from .models import Question
 
 
-class StaticPagesSitemap(Sitemap):
+class TranslatedSitemap(Sitemap):
+    """Each page once per enabled language, with hreflang alternates and an x-default."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class StaticPagesSitemap(TranslatedSitemap):
     def items(self):
         return ["home", "faq:list", "consultations:request", "privacy"]
 
@@ -12,9 +20,13 @@ class StaticPagesSitemap(Sitemap):
         return reverse(item)
 
 
-class QuestionSitemap(Sitemap):
+class QuestionSitemap(TranslatedSitemap):
     def items(self):
         return Question.objects.published().order_by("pk")
+
+    def get_languages_for_item(self, question):
+        """Only the languages the question is written in: the others have no page of their own."""
+        return [code for code in self._languages() if question.has_text_in(code)]
 
     def lastmod(self, question):
         return question.updated_at

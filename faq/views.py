@@ -9,10 +9,14 @@ from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.middleware.csp import get_nonce
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 from django.views.decorators.gzip import gzip_page
+
+from clinic.context_processors import languages
 
 from .forms import SearchForm
 from .models import Category, Question, content_version, recent_content_version
@@ -30,6 +34,7 @@ def faq_page_json_ld(questions):
     data = {
         "@context": "https://schema.org",
         "@type": "FAQPage",
+        "inLanguage": get_language(),
         "mainEntity": [
             {
                 "@type": "Question",
@@ -80,6 +85,7 @@ def shared_page_cache(view):
                 request.scheme,
                 request.get_host(),
                 request.path,
+                get_language(),
                 request.GET.get("q", ""),
                 encoding,
             ]
@@ -107,7 +113,9 @@ def question_list(request):
     context = {"form": form, "terms": terms}
     if terms:
         # The best matches only: the page stays the same size however many questions match.
-        matches = Question.objects.published().search(terms).select_related("category")
+        matches = (
+            Question.objects.published().search(terms, get_language()).select_related("category")
+        )
         results = list(matches.defer("search_vector")[: SEARCH_RESULTS + 1])
         context.update(
             results=results[:SEARCH_RESULTS],
@@ -120,11 +128,15 @@ def question_list(request):
 
 
 def full_list():
-    """Every published question by category, rendered once per version of the content.
+    """Every published question by category in the page's language, rendered once per version
+    of the content and language.
 
-    The cached HTML serves the visitors whose page is not shared (signed-in staff, for one).
+    Outside English, the questions not yet written in that language follow in a short list of
+    links to their English answers. The cached HTML serves the visitors whose page is not shared
+    (signed-in staff, for one).
     """
-    key = f"faq:list:{content_version()}"
+    language = get_language()
+    key = f"faq:list:{language}:{content_version()}"
     cached = cache.get(key)
     if cached is None:
         categories = list(
@@ -134,13 +146,30 @@ def full_list():
                 Prefetch(
                     "questions",
                     queryset=Question.objects.published(),
-                    to_attr="published_questions",
+                    to_attr="all_questions",
                 )
             )
         )
+        english_only = []
+        for category in categories:
+            category.published_questions = []
+            for question in category.all_questions:
+                if question.has_text_in(language):
+                    category.published_questions.append(question)
+                else:
+                    english_only.append(question)
+        categories = [category for category in categories if category.published_questions]
         visible = [question for category in categories for question in category.published_questions]
+        with translation.override(settings.LANGUAGE_CODE):
+            english_only = [
+                {"question": question.question, "url": question.get_absolute_url()}
+                for question in english_only
+            ]
         cached = {
-            "categories_html": render_to_string("faq/_categories.html", {"categories": categories}),
+            "categories_html": render_to_string(
+                "faq/_categories.html",
+                {"categories": categories, "english_only": english_only},
+            ),
             "json_ld": faq_page_json_ld(visible),
         }
         cache.set(key, cached, timeout=CACHE_SECONDS)
@@ -150,9 +179,20 @@ def full_list():
 @shared_page_cache
 @gzip_page
 def question_detail(request, slug):
+    """One answer. Asked for in a language it is not written in yet: its English page."""
     question = get_object_or_404(Question.objects.published().select_related("category"), slug=slug)
+    if not question.has_text_in(get_language()):
+        with translation.override(settings.LANGUAGE_CODE):
+            return redirect(question)
+    language_links = [
+        link for link in languages(request)["language_links"] if question.has_text_in(link["code"])
+    ]
     return render(
         request,
         "faq/question_detail.html",
-        {"question": question, "json_ld": faq_page_json_ld([question])},
+        {
+            "question": question,
+            "json_ld": faq_page_json_ld([question]),
+            "language_links": language_links,
+        },
     )
