@@ -6,7 +6,8 @@ VENV ?= .venv
 PYTHON_FOR_VENV ?= $(shell command -v python3.13 || (command -v pyenv >/dev/null && pyenv which python3 2>/dev/null) || command -v python3)
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# axe-core for the accessibility checks, installed by `npm ci` from package-lock.json.
+# axe-core for the accessibility checks and vnu-jar (the Nu HTML checker), installed by `npm ci`
+# from package-lock.json.
 NODE_STAMP := node_modules/.package-lock.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -48,6 +49,9 @@ browser-deps:
 	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests..."; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	  { echo "ERROR: chromium is missing and could not be installed (apt-get install chromium)."; exit 1; }; }
+	@command -v java >/dev/null || { echo "Installing Debian's Java runtime for the HTML checker..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null) || \
+	  { echo "ERROR: java is missing and could not be installed (apt-get install default-jre-headless)."; exit 1; }; }
 
 .PHONY: bench-deps
 bench-deps:

@@ -5,6 +5,8 @@ its content written in the admin before it is enabled. See docs/operations.md, "
 """
 
 from django.conf.locale import LANG_INFO
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 # Languages whose content columns exist (django-modeltranslation adds one column per language),
 # each named in its own language: the switcher shows these names.
@@ -26,3 +28,9 @@ def register_extra_languages():
     """Make Django's language functions (get_language_info, bidi) know the extra languages."""
     for code, info in EXTRA_LANG_INFO.items():
         LANG_INFO.setdefault(code, info)
+
+
+def field_label(verbose_name, code):
+    """How the admin labels a field's column for one language: "question (Spanish)"."""
+    info = EXTRA_LANG_INFO.get(code) or LANG_INFO.get(code, {"name": code})
+    return format_lazy("{} ({})", verbose_name, gettext_lazy(info["name"]))

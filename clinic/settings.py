@@ -8,7 +8,7 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from clinic.languages import PREPARED_LANGUAGES, register_extra_languages
+from clinic.languages import PREPARED_LANGUAGES, field_label, register_extra_languages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language comes from the address only: /es/... is Spanish, anything else English.
-    "django.middleware.locale.LocaleMiddleware",
+    "clinic.middleware.LanguageFromPathMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -161,6 +161,8 @@ USE_TZ = True
 MODELTRANSLATION_LANGUAGES = tuple(PREPARED_LANGUAGES)
 MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
 MODELTRANSLATION_FALLBACK_LANGUAGES = (LANGUAGE_CODE,)
+# Admin labels such as "question (Spanish)".
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = field_label
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")

@@ -88,3 +88,16 @@ def test_staff_see_the_language_and_can_filter_by_it(intake_client, make_consult
 
 def test_the_typed_language_is_removed_with_the_personal_data():
     assert ConsultationRequest.PERSONAL_DATA["call_language_other"] == ""
+
+
+def test_staff_are_told_in_english_of_a_request_sent_in_spanish(
+    client, consultation_data, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The email task can run inside the patient's Spanish request; staff still read English."""
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/es/consultation/", consultation_data).status_code == 302
+    request = ConsultationRequest.objects.get()
+    assert [message.subject for message in mailoutbox] == [
+        f"New consultation request #{request.pk}"
+    ]
+    assert "Open it in the admin" in mailoutbox[0].body

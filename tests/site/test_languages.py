@@ -71,6 +71,14 @@ def test_an_unprefixed_address_is_always_english(client):
     assert '<html lang="en">' in response.content.decode()
 
 
+@pytest.mark.parametrize("path", ["/faq/", "/es/faq/", "/", "/es/"])
+def test_pages_do_not_vary_with_the_browser_language(client, path):
+    """One cached copy per address: the language never comes from Accept-Language."""
+    response = client.get(path, headers={"accept-language": "es"})
+    assert "accept-language" not in response.get("Vary", "").lower()
+    assert response.get("Content-Language") == ("es" if path.startswith("/es/") else "en")
+
+
 def test_the_language_switch_is_a_plain_link_to_the_same_page(client):
     """The switcher is an ordinary link named in its own language: no form, no cookie."""
     english = client.get("/faq/is-ketamine-safe/")
