@@ -1,5 +1,10 @@
 """Every string of the interface is translated, and the compiled catalogues match the sources."""
 
+import os
+import shutil
+import subprocess
+import sys
+
 import polib
 import pytest
 from django.conf import settings
@@ -10,6 +15,16 @@ pytestmark = pytest.mark.django_db
 
 LOCALE = settings.BASE_DIR / "locale"
 CATALOGUES = sorted(LOCALE.glob("*/LC_MESSAGES/django.po"))
+# As `make messages` runs it.
+MAKEMESSAGES_OPTIONS = [
+    "--no-obsolete",
+    "--no-location",
+    "--ignore=node_modules",
+    "--ignore=.venv",
+    "--ignore=bench",
+    "--ignore=tests",
+    "--ignore=staticfiles",
+]
 # Text that is the same in English and Spanish on purpose: names, numbers, symbols.
 SAME_IN_BOTH = {
     settings.CLINIC["name"],
@@ -108,3 +123,36 @@ def test_the_walk_would_notice_an_english_string(client):
     english = client.get("/").content.decode()
     planted = spanish.replace("</main>", "<p>Ask us to call you</p></main>")
     assert "Ask us to call you" in set(text_nodes(planted)) & set(text_nodes(english))
+
+
+def test_catalogues_hold_every_string_in_the_code(tmp_path):
+    """A string marked in the code but missing from the catalogue (`make messages` not run after
+    a change) fails here, as `makemessages` itself would find it: in a copy of the project."""
+    project = tmp_path / "project"
+    for name in ["clinic", "faq", "consultations", "templates", "locale"]:
+        shutil.copytree(settings.BASE_DIR / name, project / name)
+    shutil.copy(settings.BASE_DIR / "manage.py", project)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "--all", *MAKEMESSAGES_OPTIONS],
+        cwd=project,
+        env={**os.environ, "DEBUG": "on", "DJANGO_SETTINGS_MODULE": "clinic.settings"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    for path in CATALOGUES:
+        committed = polib.pofile(str(path))
+        fresh = polib.pofile(str(project / path.relative_to(settings.BASE_DIR)))
+
+        def ids(catalogue):
+            return {(entry.msgctxt, entry.msgid, entry.msgid_plural) for entry in catalogue}
+
+        assert ids(fresh) - ids(committed) == set(), f"run `make messages` and translate {path}"
+        assert ids(committed) - ids(fresh) == set(), "run `make messages` to drop old strings"
+
+
+def test_make_messages_uses_the_same_options_as_this_test():
+    makefile = (settings.BASE_DIR / "Makefile").read_text()
+    assert "makemessages --all " + " ".join(MAKEMESSAGES_OPTIONS) in makefile
