@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.urls import translate_url
-from django.utils.translation import get_language
+from django.urls import reverse, translate_url
+from django.utils.translation import get_language, override
 
 
 def clinic(request):
@@ -21,15 +21,28 @@ def site_origin(request):
 def languages(request):
     """The current page in every enabled language: hreflang alternates and the switcher.
 
-    A view can narrow `language_links` (a question without Spanish text has no Spanish page).
+    A page that is not found has no other versions: the switcher then leads to the home page in
+    each language. A view can narrow `language_links` (a question without Spanish text has no
+    Spanish page).
     """
     current = get_language()
     origin = site_origin(request)
+    found = getattr(request, "resolver_match", None) is not None
     links = []
     for code, name in settings.LANGUAGES:
-        url = translate_url(request.path, code)
-        current_page = code == current
+        if found:
+            url = translate_url(request.path, code)
+        else:
+            with override(code):
+                url = reverse("home")
         links.append(
-            {"code": code, "name": name, "url": url, "href": origin + url, "current": current_page}
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "href": origin + url,
+                "current": code == current,
+                "alternate": found,
+            }
         )
     return {"language_links": links, "LANGUAGE_CODE": current}

@@ -117,10 +117,16 @@ def test_sitemap_lists_every_page_in_each_language_it_exists_in(client, make_que
 
 
 def test_spanish_404_page_is_in_spanish(client):
+    """A missing page has no versions to point to: the switch leads to the other home page."""
     response = client.get("/es/no-such-page/")
+    html = response.content.decode()
     assert response.status_code == 404
-    assert '<html lang="es">' in response.content.decode()
-    assert "No encontramos esa página" in response.content.decode()
+    assert '<html lang="es">' in html
+    assert "No encontramos esa página" in html
+    assert alternates(html) == {}
+    assert '<a href="/" lang="en" hreflang="en">English</a>' in html
+    english = client.get("/no-such-page/").content.decode()
+    assert '<a href="/es/" lang="es" hreflang="es">Español</a>' in english
 
 
 @pytest.fixture
