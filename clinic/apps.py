@@ -1,11 +1,10 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
-from django.utils.translation import gettext_lazy as _
 
 
 class ClinicConfig(AppConfig):
     name = "clinic"
-    verbose_name = _("Clinic site")
+    verbose_name = "Clinic site"
     default = True
 
     def ready(self):

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from consultations.models import ConsultationRequest
 from faq.models import Category, Question
 
-from .support import AXE_TAGS_WCAG22, SIZES, assert_accessible, assert_fits_width
+from .support import SIZES, assert_accessible, assert_fits_width
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +64,7 @@ def tab_to(page, selector, limit=60):
 
 def check_page(page):
     expect(page.locator("html")).to_have_attribute("lang", "es")
-    assert_accessible(page, tags=AXE_TAGS_WCAG22)
+    assert_accessible(page)
     assert_fits_width(page)
 
 
