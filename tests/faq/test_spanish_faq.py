@@ -144,3 +144,13 @@ def test_spanish_list_weighs_within_ten_percent_of_the_english_one(client):
     english_plain = len(client.get("/faq/").content)
     spanish_plain = len(client.get("/es/faq/").content)
     assert spanish_plain <= english_plain * 1.10
+
+
+def test_a_language_without_its_own_search_configuration_matches_words(make_question):
+    """Hmong has no stemming configuration: its words are matched as written, on both databases."""
+    question = make_question(
+        slug="hmong", question_hmn="Kuv yuav pib li cas?", answer_hmn="Hu rau peb."
+    )
+    make_question(slug="other", question_hmn="Lwm lo lus nug", answer_hmn="Tsis yog.")
+    assert list(Question.objects.search("pib", "hmn")) == [question]
+    assert list(Question.objects.search("pib", "es")) == []
