@@ -127,6 +127,18 @@ def intake_client(staff_client_for, intake_user):
 
 
 @pytest.fixture(autouse=True)
+def english_to_start():
+    """Every test starts in English: a request to a Spanish page leaves Spanish active in the
+    thread that served it, as Django does, which would otherwise carry into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Every test starts with an empty cache (FAQ pages are cached per content version)."""
     from django.core.cache import cache
