@@ -15,6 +15,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -30,6 +31,10 @@ from .markdown import render_markdown
 # A point the clinic still has to settle, written into a draft answer. A question holding one
 # cannot be published.
 TO_DECIDE_MARKER = "[TO DECIDE"
+TO_DECIDE_MESSAGE = _(
+    "This question still has points marked [TO DECIDE: ...]. Replace each one with the "
+    "clinic's answer, then publish it."
+)
 
 
 def localized(field, language):
@@ -132,7 +137,7 @@ class QuestionQuerySet(models.QuerySet):
             | models.Q(answer__contains=TO_DECIDE_MARKER)
         )
 
-    def search(self, terms, *, also=(), language=None):
+    def search(self, terms, language=None, *, also=()):
         """Questions matching the search terms, or any other wording in `also`, in one
         language (the page's), best first.
 
@@ -317,15 +322,18 @@ class Question(models.Model):
                     | models.Q(answer__contains=TO_DECIDE_MARKER)
                 ),
                 name="faq_question_published_without_points_to_decide",
-                violation_error_message=_(
-                    "This question still has points marked [TO DECIDE: ...]. Replace each one "
-                    "with the clinic's answer, then publish it."
-                ),
+                violation_error_message=TO_DECIDE_MESSAGE,
             ),
         ]
 
     def __str__(self):
         return self.question
+
+    def clean(self):
+        # The constraint below holds the English columns in the database; this covers every
+        # language, and the admin's form, which edits the per-language fields.
+        if self.is_published and self.has_points_to_decide:
+            raise ValidationError({"is_published": TO_DECIDE_MESSAGE})
 
     def save(self, *args, **kwargs):
         # Derived from what staff wrote: computed once per change, not per page view. The HTML

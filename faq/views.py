@@ -24,7 +24,14 @@ from clinic.context_processors import languages
 from . import search, services
 from .forms import FeedbackForm, SearchForm, VoteForm
 from .markdown import render_markdown
-from .models import Category, Question, content_version, recent_content_version
+from .models import (
+    Category,
+    Question,
+    content_languages,
+    content_version,
+    localized,
+    recent_content_version,
+)
 
 # Cached FAQ pages are keyed on content_version(): old versions are never read again and only
 # need to expire eventually.
@@ -298,14 +305,20 @@ def render_preview(request, data, *, existing=None):
     """
     question = Question(
         pk=existing.pk if existing else None,
-        question=data.get("question", "").strip() or "(no question yet)",
         slug=data.get("slug", "").strip() or (existing.slug if existing else "preview"),
-        answer=data.get("answer", ""),
     )
+    # The admin's form has a question and an answer field per language.
+    for code in content_languages():
+        for field in ("question", "answer"):
+            setattr(question, localized(field, code), data.get(localized(field, code), "").strip())
+        answer = getattr(question, localized("answer", code))
+        setattr(question, localized("answer_html", code), render_markdown(answer) if answer else "")
+    english_question = localized("question", settings.LANGUAGE_CODE)
+    if not getattr(question, english_question):
+        setattr(question, english_question, "(no question yet)")
     question.category = Category.objects.filter(pk=data.get("category") or None).first() or (
         Category(name="(no category yet)", slug="preview")
     )
-    question.answer_html = render_markdown(question.answer)
     question.content_hash = question.text_hash_in(settings.LANGUAGE_CODE)
     if existing is not None and hasattr(existing, "review"):
         question.review = existing.review
