@@ -20,8 +20,12 @@ def change_form(question, **changes):
         "position": question.position,
     }
     # The admin has a question and an answer field per language; these tests change the English.
-    form.update({f"{name}_en" if name in ("question", "answer") else name: value
-                 for name, value in changes.items()})
+    form.update(
+        {
+            f"{name}_en" if name in ("question", "answer") else name: value
+            for name, value in changes.items()
+        }
+    )
     return form
 
 

@@ -9,6 +9,10 @@ import polib
 import pytest
 from django.conf import settings
 
+from clinic.models import StaffProfile
+from faq import services
+from faq.models import Question
+
 from .text_nodes import text_nodes
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +29,8 @@ MAKEMESSAGES_OPTIONS = [
     "--ignore=tests",
     "--ignore=staticfiles",
 ]
+SAME_ORIGIN = {"Origin": "http://testserver"}
+CROSS_SITE = {"Origin": "https://elsewhere.test"}
 # Text that is the same in English and Spanish on purpose: names, numbers, symbols.
 SAME_IN_BOTH = {
     settings.CLINIC["name"],
@@ -41,6 +47,7 @@ SAME_IN_BOTH = {
     "Español",
     "Hmong",
     "No",
+    "Dana Berg, MD",
 }
 
 
@@ -103,11 +110,39 @@ def spanish_pages(client, make_consultation):
     spanish_errors = client.post("/es/consultation/", {"note": "x"}).content.decode()
     english_errors = client.post("/consultation/", {"note": "x"}).content.decode()
     yield "form with errors", spanish_errors, english_errors
+    slug = "is-ketamine-safe"
+    for answer in ("yes", "no", "told"):
+        for page in ("/faq/", f"/faq/{slug}/"):
+            path = f"{page}?voted={slug}&answer={answer}"
+            english = client.get(path).content.decode()
+            yield (
+                f"thank-you {answer} on {page}",
+                client.get("/es" + path).content.decode(),
+                english,
+            )
+    note = {"text": "x" * 301}
+    yield (
+        "note with a mistake",
+        client.post(f"/es/faq/{slug}/feedback/", note, headers=SAME_ORIGIN).content.decode(),
+        client.post(f"/faq/{slug}/feedback/", note, headers=SAME_ORIGIN).content.decode(),
+    )
+    vote = {"helpful": "yes"}
+    yield (
+        "vote refused",
+        client.post(f"/es/faq/{slug}/vote/", vote, headers=CROSS_SITE).content.decode(),
+        client.post(f"/faq/{slug}/vote/", vote, headers=CROSS_SITE).content.decode(),
+    )
 
 
-def test_no_spanish_page_shows_english_text(client, make_consultation):
+def test_no_spanish_page_shows_english_text(client, make_consultation, make_staff_user):
     """Walks every public page in Spanish: no text a reader sees or hears equals the English
-    page's, except names and numbers that are the same in both languages."""
+    page's, except names and numbers that are the same in both languages. One answer is
+    reviewed, so its "reviewed by" line is walked too."""
+    reviewer = make_staff_user("dana", groups=["Clinical reviewers"])
+    StaffProfile.objects.create(user=reviewer, public_name="Dana Berg", credentials="MD")
+    services.mark_reviewed(
+        question=Question.objects.get(slug="is-ketamine-safe"), reviewer=reviewer
+    )
     leftovers = {}
     for name, spanish, english in spanish_pages(client, make_consultation):
         assert '<html lang="es">' in spanish, name
