@@ -329,12 +329,6 @@ class Question(models.Model):
     def __str__(self):
         return self.question
 
-    def clean(self):
-        # The constraint below holds the English columns in the database; this covers every
-        # language, and the admin's form, which edits the per-language fields.
-        if self.is_published and self.has_points_to_decide:
-            raise ValidationError({"is_published": TO_DECIDE_MESSAGE})
-
     def save(self, *args, **kwargs):
         # Derived from what staff wrote: computed once per change, not per page view. The HTML
         # in every language (an empty translation stays empty: the page falls back to English);
@@ -355,6 +349,12 @@ class Question(models.Model):
 
     def get_absolute_url(self):
         return reverse("faq:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # The constraint below holds the English columns in the database; this covers every
+        # language, and the admin's form, which edits the per-language fields.
+        if self.is_published and self.has_points_to_decide:
+            raise ValidationError({"is_published": TO_DECIDE_MESSAGE})
 
     def has_text_in(self, language):
         """True when the question and its answer are written in the given language."""
