@@ -165,3 +165,31 @@ def test_every_spanish_page_passes_axe(open_page, spanish_faq, page_problems, si
     ]:
         page.goto(path)
         check_page(page)
+
+
+def test_a_spanish_reader_votes_no_and_leaves_a_note_by_keyboard(open_page, spanish_faq):
+    """The vote, the thank-you and the note box in Spanish, back on the Spanish page."""
+    page = open_page(**SIZES["phone"])
+    page.goto("/es/faq/how-is-it-given/")
+    expect(page.get_by_role("heading", name="Preguntas relacionadas")).to_be_visible()
+    tab_to(page, 'form.vote button[value="no"]')
+    expect(page.locator(":focus")).to_have_text("No")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(
+        re.compile(r"/es/faq/how-is-it-given/\?voted=how-is-it-given&answer=no#vote-thanks$")
+    )
+    thanks = page.locator("#vote-thanks")
+    expect(thanks).to_be_focused()
+    expect(thanks).to_contain_text("Gracias por decírnoslo.")
+    check_page(page)
+
+    tab_to(page, "#feedback-text")
+    page.keyboard.type("Si puedo manejar después")
+    tab_to(page, '.vote-feedback button[type="submit"]')
+    expect(page.locator(":focus")).to_have_text("Enviar")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/es/faq/how-is-it-given/\?voted=.*answer=told"))
+    expect(page.locator("#vote-thanks")).to_be_focused()
+    expect(page.locator("#vote-thanks")).to_contain_text("Leemos estas notas")
+    check_page(page)
+    assert page.context.cookies() == []
