@@ -142,7 +142,7 @@ class QuestionQuerySet(models.QuerySet):
         language (the page's), best first.
 
         PostgreSQL: full-text search. English and Spanish use a stored, indexed vector kept by
-        a trigger (migrations 0003 and 0005); Spanish with unaccent, so a word typed without
+        a trigger (migrations 0003 and 0009); Spanish with unaccent, so a word typed without
         its accents still matches. Other languages use the "simple" configuration on the fly.
         Other databases: every word must appear in the question or the answer, compared without
         case or accents (see fold_for_search).
@@ -294,7 +294,7 @@ class Question(models.Model):
     # a database trigger on every insert and update (migration 0003) and indexed with GIN.
     # Unused on other databases.
     search_vector = SearchVectorField(null=True, editable=False)
-    # The Spanish question and answer, the same way (migration 0005).
+    # The Spanish question and answer, the same way (migration 0009).
     search_vector_es = SearchVectorField(null=True, editable=False)
 
     objects = QuestionQuerySet.as_manager()
@@ -351,8 +351,8 @@ class Question(models.Model):
         return reverse("faq:detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        # The constraint below holds the English columns in the database; this covers every
-        # language, and the admin's form, which edits the per-language fields.
+        # The database constraint holds the untranslated (English) columns, which the admin's
+        # per-language form does not edit directly; this covers every language's fields.
         if self.is_published and self.has_points_to_decide:
             raise ValidationError({"is_published": TO_DECIDE_MESSAGE})
 
