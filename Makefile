@@ -6,7 +6,8 @@ VENV ?= .venv
 PYTHON_FOR_VENV ?= $(shell command -v python3.13 || (command -v pyenv >/dev/null && pyenv which python3 2>/dev/null) || command -v python3)
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# axe-core for the accessibility checks, installed by `npm ci` from package-lock.json.
+# axe-core for the accessibility checks and vnu-jar (the Nu HTML checker), installed by `npm ci`
+# from package-lock.json.
 NODE_STAMP := node_modules/.package-lock.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -24,6 +25,8 @@ help:
 	@echo "make backup   back up the database to backups/ (BACKUP_DIR)"
 	@echo "make restore FILE=backups/clinic-....sqlite3  restore a backup into an empty database"
 	@echo "make audit    check every installed package for known vulnerabilities (needs the internet)"
+	@echo "make messages  gather the strings to translate into locale/*/LC_MESSAGES/django.po"
+	@echo "make compilemessages  compile the translations the site reads (.mo)"
 
 check-python:
 	@$(PYTHON_FOR_VENV) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
@@ -49,6 +52,9 @@ browser-deps:
 	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests..."; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	  { echo "ERROR: chromium is missing and could not be installed (apt-get install chromium)."; exit 1; }; }
+	@command -v java >/dev/null || { echo "Installing Debian's Java runtime for the HTML checker..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null) || \
+	  { echo "ERROR: java is missing and could not be installed (apt-get install default-jre-headless)."; exit 1; }; }
 
 .PHONY: bench-deps
 bench-deps:
@@ -124,3 +130,13 @@ restore: $(STAMP)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache test-results
+
+# Translations: `make messages` gathers every marked string into locale/*/LC_MESSAGES/django.po
+# (new ones empty, changed ones marked fuzzy) for a translator; `make compilemessages` turns the
+# translated .po files into the .mo files the site reads. Both .po and .mo are committed.
+.PHONY: messages compilemessages
+messages: $(STAMP)
+	DEBUG=on $(PY) manage.py makemessages --all --no-obsolete --no-location --ignore=node_modules --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles
+
+compilemessages: $(STAMP)
+	DEBUG=on $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules

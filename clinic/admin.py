@@ -7,6 +7,7 @@ from django.forms import TextInput
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
@@ -93,9 +94,9 @@ class ClinicAdminSite(OTPAdminSite):
 
     login_form = StaffLoginForm
     login_template = "admin/staff_login.html"
-    site_header = f"{settings.CLINIC['name']} — staff"
-    site_title = "Clinic staff"
-    index_title = "Clinic administration"
+    site_header = format_lazy(_("{clinic} — staff"), clinic=settings.CLINIC["name"])
+    site_title = _("Clinic staff")
+    index_title = _("Clinic administration")
     # The work lists are wide (calls, outcomes); staff get the whole width for them.
     enable_nav_sidebar = False
 

@@ -2,6 +2,7 @@ import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.middleware.locale import LocaleMiddleware
 
 from .views import database_unavailable
 
@@ -48,3 +49,25 @@ class DatabaseOutageMiddleware:
             )
             return database_unavailable(request)
         return None
+
+
+class LanguageFromPathMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware without its `Vary: Accept-Language`.
+
+    Here the address alone sets the language (/es/... Spanish, anything else English), never the
+    browser's preference, so one cached copy of each address serves every visitor.
+    """
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        if response.has_header("Vary"):
+            kept = [
+                header.strip()
+                for header in response["Vary"].split(",")
+                if header.strip().lower() != "accept-language"
+            ]
+            if kept:
+                response["Vary"] = ", ".join(kept)
+            else:
+                del response["Vary"]
+        return response

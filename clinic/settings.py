@@ -12,6 +12,8 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from clinic.languages import PREPARED_LANGUAGES, field_label, register_extra_languages
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -40,6 +42,8 @@ ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 INSTALLED_APPS = [
     # First, so its createsuperuser (no way around the password rules) replaces Django's.
     "clinic",
+    # Before the admin, so the FAQ's translated fields are registered when the admin loads.
+    "modeltranslation",
     "clinic.apps.ClinicAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -66,6 +70,8 @@ MIDDLEWARE = [
     "clinic.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the address only: /es/... is Spanish, anything else English.
+    "clinic.middleware.LanguageFromPathMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -93,7 +99,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "clinic.context_processors.clinic",
+                "clinic.context_processors.languages",
             ],
+            # {% translate %} and friends in every template without {% load i18n %}.
+            "builtins": ["django.templatetags.i18n"],
         },
     },
 ]
@@ -111,10 +120,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-LANGUAGE_CODE = "en-us"
+# Languages: English at the unprefixed addresses, every other enabled language under its own
+# prefix (/es/). SITE_LANGUAGES lists the enabled ones, English first; each must be one of
+# PREPARED_LANGUAGES (clinic/languages.py) and have its translated interface in locale/.
+LANGUAGE_CODE = "en"
+SITE_LANGUAGES = env.list("SITE_LANGUAGES", default=["en", "es"])
+_unknown = [code for code in SITE_LANGUAGES if code not in PREPARED_LANGUAGES]
+if _unknown or SITE_LANGUAGES[:1] != [LANGUAGE_CODE]:
+    raise ImproperlyConfigured(
+        f"SITE_LANGUAGES must start with {LANGUAGE_CODE!r} and name only languages the site is "
+        f"prepared for ({', '.join(PREPARED_LANGUAGES)}); it has {', '.join(SITE_LANGUAGES)}. "
+        "See docs/operations.md, 'Adding a language'."
+    )
+LANGUAGES = [(code, PREPARED_LANGUAGES[code]) for code in SITE_LANGUAGES]
+register_extra_languages()
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Chicago"
 USE_I18N = True
 USE_TZ = True
+
+# FAQ content per language (django-modeltranslation): one column per prepared language, so
+# enabling a language needs no migration. A question or category without text in the page's
+# language shows its English text.
+MODELTRANSLATION_LANGUAGES = tuple(PREPARED_LANGUAGES)
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
+MODELTRANSLATION_FALLBACK_LANGUAGES = (LANGUAGE_CODE,)
+# Admin labels such as "question (Spanish)".
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = field_label
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")

@@ -7,6 +7,12 @@ from faq.sitemaps import QuestionSitemap
 
 
 class StaticPagesSitemap(Sitemap):
+    """Each fixed page once per enabled language, with hreflang alternates and an x-default."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
     def items(self):
         return ["home", "faq:list", "consultations:request", "privacy"]
 

@@ -12,6 +12,7 @@ from django.template import loader
 from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic.edit import FormMixin
@@ -92,9 +93,12 @@ def database_unavailable(request):
     try:
         response = form_page_again(
             request,
-            "We could not send your request just now: our system is briefly unavailable. "
-            "Everything you typed is still below. Please try again in a few minutes, "
-            f"or call us at {settings.CLINIC['phone_display']}.",
+            _(
+                "We could not send your request just now: our system is briefly unavailable. "
+                "Everything you typed is still below. Please try again in a few minutes, "
+                "or call us at %(phone)s."
+            )
+            % {"phone": settings.CLINIC["phone_display"]},
             messages.ERROR,
             503,
         )
@@ -114,8 +118,10 @@ def csrf_failure(request, reason=""):
     try:
         response = form_page_again(
             request,
-            "Your form was open too long, so for your security it was not sent. "
-            "Here it is again with what you typed: please check it and send it again.",
+            _(
+                "Your form was open too long, so for your security it was not sent. "
+                "Here it is again with what you typed: please check it and send it again."
+            ),
             messages.WARNING,
             403,
         )

@@ -75,11 +75,19 @@ class ConsultationRequestAdmin(FollowUpAdminMixin, admin.ModelAdmin):
         "assigned_to_display",
         "best_times_display",
         "voicemail",
+        "language_display",
         "call_count",
         "last_outcome_display",
     ]
     list_display_links = ["number"]
-    list_filter = [StatusFilter, AssigneeFilter, OverdueFilter, ReadyToCloseFilter]
+    list_filter = [
+        StatusFilter,
+        AssigneeFilter,
+        OverdueFilter,
+        ReadyToCloseFilter,
+        "call_language",
+        "interpreter",
+    ]
     list_select_related = ["assigned_to"]
     list_per_page = 50
     search_fields = ["name", "email"]
@@ -100,6 +108,7 @@ class ConsultationRequestAdmin(FollowUpAdminMixin, admin.ModelAdmin):
         "email",
         "voicemail",
         "best_times_display",
+        "language_display",
         "note",
         "heard_about",
         "closed_at",
@@ -117,6 +126,7 @@ class ConsultationRequestAdmin(FollowUpAdminMixin, admin.ModelAdmin):
                     "phone_link",
                     "voicemail",
                     "best_times_display",
+                    "language_display",
                     "email",
                     "note",
                     "heard_about",
@@ -225,6 +235,17 @@ class ConsultationRequestAdmin(FollowUpAdminMixin, admin.ModelAdmin):
                 waited,
             )
         return waited
+
+    @admin.display(description=_("language"), ordering="call_language")
+    def language_display(self, obj):
+        """The language to call in, as the patient gave it, and whether to bring an interpreter."""
+        if obj.call_language == ConsultationRequest.CallLanguage.OTHER and obj.call_language_other:
+            language = obj.call_language_other
+        else:
+            language = obj.get_call_language_display()
+        if obj.interpreter:
+            return _("%(language)s, with an interpreter") % {"language": language}
+        return language
 
     @admin.display(description=_("call back by"))
     def call_due(self, obj):

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConsultationsConfig(AppConfig):
     name = "consultations"
-    verbose_name = "Consultation requests"
+    verbose_name = _("Consultation requests")
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deploy checks)

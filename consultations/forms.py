@@ -8,13 +8,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import CallAttempt, ConsultationRequest
 
 NOTE_MAX_LENGTH = 500
-NO_NUL = "Please remove the unusual invisible character from this field."
+NO_NUL = _("Please remove the unusual invisible character from this field.")
 
 
 def reject_control_characters(value):
@@ -24,7 +25,7 @@ def reject_control_characters(value):
     """
     if any(char != "\x00" and unicodedata.category(char) == "Cc" for char in value):
         raise ValidationError(
-            "Please use only letters, spaces and punctuation here.", code="control_characters"
+            _("Please use only letters, spaces and punctuation here."), code="control_characters"
         )
 
 
@@ -37,16 +38,16 @@ def validate_person_name(value):
     """A name must show at least one letter and nothing that reverses or hides text."""
     if any(char in BIDI_CONTROLS for char in value):
         raise ValidationError(
-            "Please remove the invisible text-direction characters from your name.",
+            _("Please remove the invisible text-direction characters from your name."),
             code="bidi_controls",
         )
     if "\ufffd" in value:
         raise ValidationError(
-            "Part of your name didn't come through. Please type it again.", code="replacement"
+            _("Part of your name didn't come through. Please type it again."), code="replacement"
         )
     if not any(unicodedata.category(char).startswith("L") for char in value):
         raise ValidationError(
-            "Enter your name using letters, so we know who to ask for when we call.",
+            _("Enter your name using letters, so we know who to ask for when we call."),
             code="no_letters",
         )
 
@@ -55,8 +56,8 @@ class PhoneNumberField(forms.CharField):
     """A phone number as people type it, cleaned to E.164 (+16515550123). US unless it says +."""
 
     default_error_messages = {
-        "invalid": "Enter a phone number we can call, with the area code, like (651) 555-0123.",
-        "extension": "Please give a number we can call directly, without an extension.",
+        "invalid": _("Enter a phone number we can call, with the area code, like (651) 555-0123."),
+        "extension": _("Please give a number we can call directly, without an extension."),
     }
 
     def __init__(self, *, region="US", **kwargs):
@@ -95,40 +96,42 @@ class ConsultationRequestForm(forms.ModelForm):
     """What a patient fills in to be called back."""
 
     VOICEMAIL_CHOICES = [
-        ("yes", "Yes, you may leave a voicemail"),
-        ("no", "No, please don't leave a voicemail"),
+        ("yes", _("Yes, you may leave a voicemail")),
+        ("no", _("No, please don't leave a voicemail")),
     ]
 
     name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         max_length=200,
-        help_text="The name you'd like us to use when we call.",
+        help_text=_("The name you'd like us to use when we call."),
         validators=[reject_control_characters, validate_person_name],
         error_messages={
-            "required": "Enter your name, so we know who to ask for when we call.",
-            "max_length": "Please shorten your name to 200 characters or fewer.",
+            "required": _("Enter your name, so we know who to ask for when we call."),
+            "max_length": _("Please shorten your name to 200 characters or fewer."),
             "null_characters_not_allowed": NO_NUL,
         },
         widget=forms.TextInput(attrs={"autocomplete": "name", "autocapitalize": "words"}),
     )
     phone = PhoneNumberField(
-        label="Phone number",
-        help_text="With the area code, for example (651) 555-0123.",
+        label=_("Phone number"),
+        help_text=_("With the area code, for example (651) 555-0123."),
         error_messages={
-            "required": "Enter the phone number we should call, with the area code.",
-            "max_length": "Enter a phone number we can call, like (651) 555-0123.",
+            "required": _("Enter the phone number we should call, with the area code."),
+            "max_length": _("Enter a phone number we can call, like (651) 555-0123."),
             "null_characters_not_allowed": NO_NUL,
         },
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
     email = forms.EmailField(
-        label="Email (optional)",
+        label=_("Email (optional)"),
         required=False,
         max_length=254,
-        help_text="Only if you'd like us to be able to email you too.",
+        help_text=_("Only if you'd like us to be able to email you too."),
         error_messages={
-            "invalid": "Enter an email address like name@example.com, or leave this empty.",
-            "max_length": "Enter an email address of 254 characters or fewer, or leave this empty.",
+            "invalid": _("Enter an email address like name@example.com, or leave this empty."),
+            "max_length": _(
+                "Enter an email address of 254 characters or fewer, or leave this empty."
+            ),
             "null_characters_not_allowed": NO_NUL,
         },
         widget=forms.EmailInput(
@@ -136,39 +139,72 @@ class ConsultationRequestForm(forms.ModelForm):
         ),
     )
     best_times = forms.MultipleChoiceField(
-        label="Best times to call you",
+        label=_("Best times to call you"),
         choices=ConsultationRequest.CallTime.choices,
-        help_text="Choose all that suit you. Central time, Monday to Friday.",
+        help_text=_("Choose all that suit you. Central time, Monday to Friday."),
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": "Choose at least one time of day that suits you.",
-            "invalid_choice": "Choose from the times listed.",
-            "invalid_list": "Choose from the times listed.",
+            "required": _("Choose at least one time of day that suits you."),
+            "invalid_choice": _("Choose from the times listed."),
+            "invalid_list": _("Choose from the times listed."),
         },
     )
     voicemail_ok = forms.TypedChoiceField(
-        label="May we leave a voicemail at this number?",
+        label=_("May we leave a voicemail at this number?"),
         choices=VOICEMAIL_CHOICES,
         coerce=lambda value: value == "yes",
-        help_text="The message would only give our clinic's name and ask you to call back.",
+        help_text=_("The message would only give our clinic's name and ask you to call back."),
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Tell us whether we may leave a voicemail: choose yes or no.",
-            "invalid_choice": "Choose yes or no.",
+            "required": _("Tell us whether we may leave a voicemail: choose yes or no."),
+            "invalid_choice": _("Choose yes or no."),
         },
     )
+    call_language = forms.ChoiceField(
+        label=_("In what language should we call you?"),
+        choices=ConsultationRequest.CallLanguage.choices,
+        # Not sent at all (an older page, say): the language of the page.
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose one of the languages listed.")},
+    )
+    call_language_other = forms.CharField(
+        label=_("If another language, which one?"),
+        required=False,
+        max_length=100,
+        validators=[reject_control_characters],
+        error_messages={
+            "max_length": _("Please shorten the language's name to 100 characters or fewer."),
+            "null_characters_not_allowed": NO_NUL,
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    interpreter = forms.TypedChoiceField(
+        label=_("Would you like an interpreter?"),
+        choices=[("yes", _("Yes, please")), ("no", _("No, thank you"))],
+        coerce=lambda value: value == "yes",
+        required=False,
+        empty_value=False,
+        initial="no",
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose yes or no.")},
+    )
     note = MultilineTextField(
-        label="Anything that helps us call you (optional)",
+        label=_("Anything that helps us call you (optional)"),
         required=False,
         max_length=NOTE_MAX_LENGTH,
-        help_text=(
-            f"Up to {NOTE_MAX_LENGTH} characters, for example “please ask for Sam” or “I’m free "
-            "after 3 on Tuesdays”. Please don’t write about your health or history here: "
-            "we’ll talk about that on the phone."
+        help_text=format_lazy(
+            _(
+                "Up to {max_length} characters, for example “please ask for Sam” or “I’m free "
+                "after 3 on Tuesdays”. Please don’t write about your health or history here: "
+                "we’ll talk about that on the phone."
+            ),
+            max_length=NOTE_MAX_LENGTH,
         ),
         error_messages={
-            "max_length": (
-                f"Please shorten your note to {NOTE_MAX_LENGTH} characters or fewer "
+            # %(limit_value)d and %(show_value)d are filled in by Django's length check.
+            "max_length": _(
+                "Please shorten your note to %(limit_value)d characters or fewer "
                 "(it has %(show_value)d)."
             ),
             "null_characters_not_allowed": NO_NUL,
@@ -176,22 +212,22 @@ class ConsultationRequestForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     heard_about = forms.ChoiceField(
-        label="How did you hear about us? (optional)",
+        label=_("How did you hear about us? (optional)"),
         required=False,
-        choices=[("", "Choose one, or leave this")] + ConsultationRequest.HeardAbout.choices,
-        error_messages={"invalid_choice": "Choose one of the options listed, or leave this."},
+        choices=[("", _("Choose one, or leave this")), *ConsultationRequest.HeardAbout.choices],
+        error_messages={"invalid_choice": _("Choose one of the options listed, or leave this.")},
     )
     consent = forms.BooleanField(
-        label="I am 18 or older, and I agree to be called at this number.",
+        label=_("I am 18 or older, and I agree to be called at this number."),
         error_messages={
-            "required": "Please confirm that you are 18 or older and agree to be called.",
+            "required": _("Please confirm that you are 18 or older and agree to be called."),
         },
     )
     # A honeypot: hidden from people (see the template), filled by bots that fill everything.
     # Its name and attributes give browsers' autofill and password managers nothing to match.
     HONEYPOT = "leave_this_empty"
     leave_this_empty = forms.CharField(
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         required=False,
         widget=forms.TextInput(
             attrs={
@@ -210,6 +246,9 @@ class ConsultationRequestForm(forms.ModelForm):
         "email",
         "best_times",
         "voicemail_ok",
+        "call_language",
+        "call_language_other",
+        "interpreter",
         "note",
         "heard_about",
         "consent",
@@ -217,11 +256,49 @@ class ConsultationRequestForm(forms.ModelForm):
 
     class Meta:
         model = ConsultationRequest
-        fields = ["name", "phone", "email", "best_times", "voicemail_ok", "note", "heard_about"]
+        fields = [
+            "name",
+            "phone",
+            "email",
+            "best_times",
+            "voicemail_ok",
+            "call_language",
+            "call_language_other",
+            "interpreter",
+            "note",
+            "heard_about",
+        ]
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # The page's language is the answer already chosen.
+        self.fields["call_language"].initial = self.page_language()
+
+    @staticmethod
+    def page_language():
+        language = get_language()
+        known = ConsultationRequest.CallLanguage.values
+        return language if language in known else ConsultationRequest.CallLanguage.ENGLISH
+
+    def clean_call_language(self):
+        return self.cleaned_data["call_language"] or self.page_language()
+
+    def clean(self):
+        cleaned = super().clean()
+        language = cleaned.get("call_language")
+        if language == ConsultationRequest.CallLanguage.OTHER:
+            if not cleaned.get("call_language_other") and "call_language_other" not in self.errors:
+                self.add_error(
+                    "call_language_other",
+                    ValidationError(
+                        _("Tell us which language we should call you in."), code="required"
+                    ),
+                )
+        elif language:
+            # A language typed in and then another chosen from the list: the list wins.
+            cleaned["call_language_other"] = ""
+        return cleaned
 
     def patient_fields(self):
         """Every field but the honeypot, which the template renders out of sight."""

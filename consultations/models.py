@@ -203,6 +203,13 @@ class ConsultationRequest(models.Model):
         CallTime.EVENING: (time(17), time(19)),
     }
 
+    class CallLanguage(models.TextChoices):
+        ENGLISH = "en", _("English")
+        SPANISH = "es", _("Spanish")
+        HMONG = "hmn", _("Hmong")
+        SOMALI = "so", _("Somali")
+        OTHER = "other", _("Another language")
+
     OPEN_STATUSES = [Status.NEW, Status.CONTACTING, Status.SCHEDULED]
     CLOSED_STATUSES = [Status.NOT_A_FIT, Status.CLOSED]
     # Statuses in which a request that has no logged call can become overdue.
@@ -216,6 +223,7 @@ class ConsultationRequest(models.Model):
         "email": "",
         "best_times": [],
         "note": "",
+        "call_language_other": "",
         "client_key": "",
         "submission_fingerprint": "",
         "phone_key": "",
@@ -230,6 +238,20 @@ class ConsultationRequest(models.Model):
     heard_about = models.CharField(
         _("heard about us"), max_length=20, choices=HeardAbout.choices, blank=True
     )
+    call_language = models.CharField(
+        _("language to call in"),
+        max_length=10,
+        choices=CallLanguage.choices,
+        default=CallLanguage.ENGLISH,
+        help_text=_("The language the patient asked to be called in."),
+    )
+    call_language_other = models.CharField(
+        _("other language"),
+        max_length=100,
+        blank=True,
+        help_text=_("The language the patient named, when it is not in the list."),
+    )
+    interpreter = models.BooleanField(_("interpreter wanted"), default=False)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NEW
     )

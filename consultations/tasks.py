@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import ConsultationRequest
 
@@ -35,8 +35,11 @@ def notify_staff_of_request(request_id):
         "received": consultation.created_at,
         "admin_url": settings.SITE_URL + consultation.get_admin_url(),
     }
-    subject = render_to_string("consultations/email/new_request_subject.txt", context)
-    body = render_to_string("consultations/email/new_request_body.txt", context)
+    # Staff read the site's main language, whatever language the patient's page was in (the
+    # task may run inside the patient's request).
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("consultations/email/new_request_subject.txt", context)
+        body = render_to_string("consultations/email/new_request_body.txt", context)
     send_mail(" ".join(subject.split()), body, None, recipients)
     # A conditional update: a second run that raced this one does not count twice.
     ConsultationRequest.objects.filter(pk=request_id, notified_at__isnull=True).update(

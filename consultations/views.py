@@ -29,7 +29,10 @@ def client_key(address):
 
 
 @method_decorator(never_cache, name="dispatch")
-@method_decorator(sensitive_post_parameters("name", "phone", "email", "note"), name="dispatch")
+@method_decorator(
+    sensitive_post_parameters("name", "phone", "email", "note", "call_language_other"),
+    name="dispatch",
+)
 class ConsultationRequestView(CreateView):
     """The patient's form. Valid, new and within the limit: stored, staff told, thanks page."""
 

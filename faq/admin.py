@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -8,6 +9,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -16,7 +18,7 @@ from .feedback_admin import warn_about_drafts
 from .forms import QuestionAdminForm
 from .history import answer_diff, question_versions
 from .models import Category, Question, ReviewStatus
-from .readability import TARGET_GRADE, reading_grade
+from .readability import SPANISH_TARGET_EASE, TARGET_GRADE, reading_grade, spanish_reading_ease
 from .views import render_preview
 
 REVIEW_WARNINGS = {
@@ -31,8 +33,25 @@ REVIEW_WARNINGS = {
 }
 
 
+class EnabledLanguagesAdmin(TranslationAdmin):
+    """Translated fields for the languages enabled on the site only (SITE_LANGUAGES): the
+    columns of languages still in preparation stay out of the staff's way."""
+
+    def get_fieldsets(self, request, obj=None):
+        hidden = {
+            f"{field}_{code}"
+            for field in self.trans_opts.all_fields
+            for code in settings.MODELTRANSLATION_LANGUAGES
+            if code not in dict(settings.LANGUAGES)
+        }
+        return [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+
+
 @admin.register(Category)
-class CategoryAdmin(VersionAdmin):
+class CategoryAdmin(VersionAdmin, EnabledLanguagesAdmin):
     list_display = ["name", "position", "question_count"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -63,7 +82,7 @@ class ReviewStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Question)
-class QuestionAdmin(VersionAdmin):
+class QuestionAdmin(VersionAdmin, EnabledLanguagesAdmin):
     form = QuestionAdminForm
     list_display = [
         "question",
@@ -73,6 +92,7 @@ class QuestionAdmin(VersionAdmin):
         "schedule",
         "review_column",
         "reading_level",
+        "spanish_reading_level",
         "updated_at",
     ]
     list_display_links = ["question"]
@@ -137,20 +157,42 @@ class QuestionAdmin(VersionAdmin):
 
     @admin.display(description=_("reading grade"))
     def reading_level(self, question):
-        grade = reading_grade(question.answer)
+        grade = reading_grade(question.answer_en)
         if grade is None:
             return "—"
         if grade > TARGET_GRADE:
             return format_html('<span class="faq-flag">{}</span>', grade)
         return grade
 
+    @admin.display(description=_("Spanish reading ease"))
+    def spanish_reading_level(self, question):
+        ease = spanish_reading_ease(question.answer_es)
+        if ease is None:
+            return "—"
+        if ease < SPANISH_TARGET_EASE:
+            return format_html('<span class="faq-flag">{}</span>', ease)
+        return ease
+
     @admin.display(description=_("reading level"))
     def reading_level_hint(self, question):
-        grade = reading_grade(question.answer) if question.pk else None
+        grade = reading_grade(question.answer_en) if question.pk else None
         target = _("Aim for grade %(target)d or below (Flesch-Kincaid).") % {"target": TARGET_GRADE}
         if grade is None:
-            return format_html("{} {}", _("Shown after saving."), target)
-        return format_html("{} {}", _("Grade %(grade)s.") % {"grade": grade}, target)
+            english = format_html("{} {}", _("Shown after saving."), target)
+        else:
+            english = format_html("{} {}", _("Grade %(grade)s.") % {"grade": grade}, target)
+        if "es" not in dict(settings.LANGUAGES):
+            return english
+        ease = spanish_reading_ease(question.answer_es) if question.pk else None
+        spanish_target = _(
+            "Spanish: aim for a reading ease of %(target)d or above (Fernández Huerta, 0 to 100, "
+            "higher is easier; 60 to 70 reads like English grade 8)."
+        ) % {"target": SPANISH_TARGET_EASE}
+        if ease is None:
+            return format_html("{}<br>{}", english, spanish_target)
+        return format_html(
+            "{}<br>{} {}", english, _("Spanish: ease %(ease)s.") % {"ease": ease}, spanish_target
+        )
 
     @admin.display(description=_("reviewed"))
     def review_summary(self, question):

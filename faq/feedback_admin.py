@@ -3,6 +3,7 @@ searches that found nothing; each can start a draft question, saved only by the 
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import ExpressionWrapper, F, FloatField, Max, Q, Sum
@@ -15,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from .models import Feedback, MissedSearch, QuestionHelpfulness, Synonym
+from .models import Feedback, MissedSearch, QuestionHelpfulness, Synonym, localized
 
 HELPFULNESS_DAYS = 90
 MISSED_SEARCH_DAYS = 30
@@ -27,7 +28,9 @@ DRAFT_WARNING = _(
 
 def draft_question_url(text):
     """The add-question form filled in with the text; nothing is saved until the editor saves."""
-    query = urlencode({"question": text[:255], "slug": slugify(text)[:255], "draft": "1"})
+    # Into the English question field: the one every question has (the admin has one per language).
+    question_field = localized("question", settings.LANGUAGE_CODE)
+    query = urlencode({question_field: text[:255], "slug": slugify(text)[:255], "draft": "1"})
     return f"{reverse('admin:faq_question_add')}?{query}"
 
 

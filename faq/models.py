@@ -2,6 +2,7 @@ import calendar
 import hashlib
 import operator
 import re
+import unicodedata
 from functools import reduce
 
 import reversion
@@ -9,15 +10,19 @@ from django.conf import settings
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
+    SearchVector,
     SearchVectorField,
     TrigramSimilarity,
 )
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from clinic.fields import EncryptedTextField
 
@@ -26,6 +31,21 @@ from .markdown import render_markdown
 # A point the clinic still has to settle, written into a draft answer. A question holding one
 # cannot be published.
 TO_DECIDE_MARKER = "[TO DECIDE"
+TO_DECIDE_MESSAGE = _(
+    "This question still has points marked [TO DECIDE: ...]. Replace each one with the "
+    "clinic's answer, then publish it."
+)
+
+
+def localized(field, language):
+    """The column holding a translated field in one language: localized("answer", "es")."""
+    return build_localized_fieldname(field, language)
+
+
+def content_languages():
+    """Every language FAQ content has columns for (enabled on the site or not yet)."""
+    return settings.MODELTRANSLATION_LANGUAGES
+
 
 MARKDOWN_HELP = _(
     "Written in Markdown. A blank line starts a new paragraph. **bold**, *italic*, "
@@ -117,45 +137,65 @@ class QuestionQuerySet(models.QuerySet):
             | models.Q(answer__contains=TO_DECIDE_MARKER)
         )
 
-    def search(self, terms, *, also=()):
-        """Questions matching the search terms, or any other wording in `also`, best first.
+    def search(self, terms, language=None, *, also=()):
+        """Questions matching the search terms, or any other wording in `also`, in one
+        language (the page's), best first.
 
-        PostgreSQL uses full-text search on the stored, indexed search_vector; other
-        databases fall back to a case-insensitive match of every word in the question or
-        the answer.
+        PostgreSQL: full-text search. English and Spanish use a stored, indexed vector kept by
+        a trigger (migrations 0003 and 0009); Spanish with unaccent, so a word typed without
+        its accents still matches. Other languages use the "simple" configuration on the fly.
+        Other databases: every word must appear in the question or the answer, compared without
+        case or accents (see fold_for_search).
         """
+        language = language or get_language()
+        question_field = localized("question", language)
+        answer_field = localized("answer", language)
         wordings = [terms, *also]
         if connection.vendor == "postgresql":
+            vector_field, config = SEARCH_VECTORS.get(language, (None, "simple"))
             query = reduce(
                 operator.or_,
-                (
-                    SearchQuery(words, search_type="websearch", config="english")
-                    for words in wordings
-                ),
+                (SearchQuery(words, search_type="websearch", config=config) for words in wordings),
             )
+            matches = self
+            if vector_field is None:
+                vector_field = "computed_search_vector"
+                matches = matches.annotate(
+                    computed_search_vector=SearchVector(question_field, weight="A", config=config)
+                    + SearchVector(answer_field, weight="B", config=config)
+                )
             # Match with @@ (every word must match); rank only orders the matches.
             return (
-                self.filter(search_vector=query)
-                .annotate(rank=SearchRank(models.F("search_vector"), query))
+                matches.filter(**{vector_field: query})
+                .annotate(rank=SearchRank(models.F(vector_field), query))
                 .order_by("-rank", "position", "pk")
             )
-        matches = reduce(operator.or_, (every_word_matches(words) for words in wordings))
-        return self.filter(matches).order_by("category__position", "position", "pk")
+        matches = self.annotate(
+            folded_question=models.Func(
+                question_field, function=FOLD_FUNCTION, output_field=models.TextField()
+            ),
+            folded_answer=models.Func(
+                answer_field, function=FOLD_FUNCTION, output_field=models.TextField()
+            ),
+        ).filter(reduce(operator.or_, (every_word_matches(words) for words in wordings)))
+        return matches.order_by("category__position", "position", "pk")
 
     def related_to(self, question, *, limit=3):
         """Up to `limit` other questions: same category first, then the most alike.
 
-        Alike: trigram similarity of the question text on PostgreSQL, otherwise the number of
-        the question's longer words the other question's text contains. One query.
+        Alike, in the page's language: trigram similarity of the question text on PostgreSQL,
+        otherwise the number of the question's longer words the other question's text contains.
+        One query.
         """
+        question_field = localized("question", get_language())
         if connection.vendor == "postgresql":
-            likeness = TrigramSimilarity("question", question.question)
+            likeness = TrigramSimilarity(question_field, question.question)
         else:
             words = sorted({word.lower() for word in LONGER_WORD.findall(question.question)})
             likeness = sum(
                 (
                     models.Case(
-                        models.When(question__icontains=word, then=1),
+                        models.When(**{f"{question_field}__icontains": word}, then=1),
                         default=0,
                     )
                     for word in words[:10]
@@ -174,10 +214,32 @@ class QuestionQuerySet(models.QuerySet):
 
 
 def every_word_matches(terms):
+    """Every word of the search in the folded question or answer (SQLite's search)."""
     condition = models.Q()
-    for word in terms.split():
-        condition &= models.Q(question__icontains=word) | models.Q(answer__icontains=word)
+    for word in fold_for_search(terms).split():
+        condition &= models.Q(folded_question__contains=word) | models.Q(
+            folded_answer__contains=word
+        )
     return condition
+
+
+# Languages with a stored search vector on PostgreSQL: its column and text search configuration.
+SEARCH_VECTORS = {
+    "en": ("search_vector", "english"),
+    # PostgreSQL's spanish configuration with unaccent before stemming.
+    "es": ("search_vector_es", "clinic_spanish"),
+}
+# A function every SQLite connection gets (FaqConfig.ready): fold_for_search() in SQL.
+FOLD_FUNCTION = "clinic_fold"
+
+
+def fold_for_search(text):
+    """Text as search compares it on SQLite: lower case, accents removed ("Medicación" ->
+    "medicacion"), so a search typed without accents finds accented words."""
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def text_hash(question, answer):
@@ -185,8 +247,8 @@ def text_hash(question, answer):
     return hashlib.sha256(f"{question}\n\n{answer}".encode()).hexdigest()
 
 
-# The search vector is derived by the database; history keeps what staff wrote.
-VERSION_EXCLUDED_FIELDS = ["search_vector"]
+# The search vectors are derived by the database; history keeps what staff wrote.
+VERSION_EXCLUDED_FIELDS = ["search_vector", "search_vector_es"]
 
 
 @reversion.register(exclude=VERSION_EXCLUDED_FIELDS)
@@ -232,6 +294,8 @@ class Question(models.Model):
     # a database trigger on every insert and update (migration 0003) and indexed with GIN.
     # Unused on other databases.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The Spanish question and answer, the same way (migration 0009).
+    search_vector_es = SearchVectorField(null=True, editable=False)
 
     objects = QuestionQuerySet.as_manager()
 
@@ -258,10 +322,7 @@ class Question(models.Model):
                     | models.Q(answer__contains=TO_DECIDE_MARKER)
                 ),
                 name="faq_question_published_without_points_to_decide",
-                violation_error_message=_(
-                    "This question still has points marked [TO DECIDE: ...]. Replace each one "
-                    "with the clinic's answer, then publish it."
-                ),
+                violation_error_message=TO_DECIDE_MESSAGE,
             ),
         ]
 
@@ -269,23 +330,66 @@ class Question(models.Model):
         return self.question
 
     def save(self, *args, **kwargs):
-        # Derived from what staff wrote: computed once per change, not per page view.
-        self.answer_html = render_markdown(self.answer)
-        self.content_hash = text_hash(self.question, self.answer)
+        # Derived from what staff wrote: computed once per change, not per page view. The HTML
+        # in every language (an empty translation stays empty: the page falls back to English);
+        # the fingerprint of the English wording, which the review status follows.
+        derived = {"content_hash"}
+        for code in content_languages():
+            markdown = getattr(self, localized("answer", code)) or ""
+            html = render_markdown(markdown) if markdown else ""
+            setattr(self, localized("answer_html", code), html)
+            derived.add(localized("answer_html", code))
+        self.content_hash = self.text_hash_in(settings.LANGUAGE_CODE)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "answer_html", "content_hash"}
-        super().save(*args, **kwargs)
+            kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
+        # The untranslated columns (question, answer) always hold the English text, whatever
+        # language the request saving it is in: the constraints and history read them.
+        with override(settings.LANGUAGE_CODE):
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("faq:detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        # The database constraint holds the untranslated (English) columns, which the admin's
+        # per-language form does not edit directly; this covers every language's fields.
+        if self.is_published and self.has_points_to_decide:
+            raise ValidationError({"is_published": TO_DECIDE_MESSAGE})
+
+    def has_text_in(self, language):
+        """True when the question and its answer are written in the given language."""
+        return bool(
+            getattr(self, localized("question", language), "")
+            and getattr(self, localized("answer", language), "")
+        )
+
+    def text_hash_in(self, language):
+        """The fingerprint of the question and answer as written in one language."""
+        return text_hash(
+            getattr(self, localized("question", language)) or "",
+            getattr(self, localized("answer", language)) or "",
+        )
+
+    def review_in(self, language):
+        """The review that still covers this question's wording in `language`, or None.
+
+        English, or a language the question is not written in (its page shows the English
+        text): the English wording. Another language: that language's wording, which the
+        reviewer must have read as it is now.
+        """
+        review = getattr(self, "review", None)
+        if review is None:
+            return None
+        if language == settings.LANGUAGE_CODE or not self.has_text_in(language):
+            covered = review.text_hash == self.content_hash
+        else:
+            covered = review.language_text_hashes.get(language) == self.text_hash_in(language)
+        return review if covered else None
+
     @property
     def current_review(self):
-        """The review that still covers this exact wording, or None."""
-        review = getattr(self, "review", None)
-        if review is None or review.text_hash != self.content_hash:
-            return None
-        return review
+        """The review that covers the wording shown in the page's language, or None."""
+        return self.review_in(get_language())
 
     @property
     def review_status(self):
@@ -300,7 +404,11 @@ class Question(models.Model):
 
     @property
     def has_points_to_decide(self):
-        return TO_DECIDE_MARKER in self.question or TO_DECIDE_MARKER in self.answer
+        return any(
+            TO_DECIDE_MARKER in (getattr(self, localized(field, code)) or "")
+            for field in ("question", "answer")
+            for code in content_languages()
+        )
 
 
 class Review(models.Model):
@@ -330,6 +438,11 @@ class Review(models.Model):
     reviewer_credentials = models.CharField(_("reviewer's credentials"), max_length=100)
     reviewed_at = models.DateTimeField(_("reviewed on"), db_index=True)
     text_hash = models.CharField(_("fingerprint of the reviewed text"), max_length=64)
+    # The same for each translation the reviewer read: {"es": "..."}. A translation's public
+    # line shows only while its wording matches.
+    language_text_hashes = models.JSONField(
+        _("fingerprints of the reviewed translations"), default=dict, blank=True
+    )
 
     class Meta:
         ordering = ["-reviewed_at"]
@@ -396,7 +509,12 @@ def forget_recent_content_version(**kwargs):
 
 
 class Language(models.TextChoices):
+    """The languages FAQ content can be written in (clinic.languages.PREPARED_LANGUAGES)."""
+
     ENGLISH = "en", _("English")
+    SPANISH = "es", _("Spanish")
+    HMONG = "hmn", _("Hmong")
+    SOMALI = "so", _("Somali")
 
 
 class Synonym(models.Model):
@@ -434,12 +552,20 @@ class Synonym(models.Model):
 class SearchWord(models.Model):
     """A word of a published question or answer, as written: what "Did you mean" can offer."""
 
-    word = models.CharField(max_length=60, unique=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language, default=Language.ENGLISH
+    )
+    word = models.CharField(max_length=60)
 
     class Meta:
-        ordering = ["word"]
+        ordering = ["language", "word"]
         verbose_name = _("search word")
         verbose_name_plural = _("search words")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["language", "word"], name="faq_searchword_unique_word_per_language"
+            )
+        ]
 
     def __str__(self):
         return self.word

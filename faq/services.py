@@ -27,17 +27,20 @@ from .models import (
     Question,
     Review,
     Vote,
+    content_languages,
 )
 
 REVIEW_PERMISSION = "faq.review_question"
 
 # What a restore brings back from an earlier version: the words and where they are shown.
 # Reviews live apart (Review), so a restore never rewrites who reviewed what.
+# The words in every language: the untranslated columns and each language's own.
 RESTORED_FIELDS = [
     "category",
     "question",
     "slug",
     "answer",
+    *(f"{field}_{code}" for field in ("question", "answer") for code in content_languages()),
     "position",
     "is_published",
     "publish_at",
@@ -51,7 +54,8 @@ def public_name_of(user):
 
 
 def mark_reviewed(*, question, reviewer, now=None):
-    """Record that `reviewer` checked the question's current wording.
+    """Record that `reviewer` checked the question's current wording, in English and in each
+    language it is written in (the reviewer reads every translation shown on the site).
 
     Only holders of faq.review_question may, and only with a public name on their staff
     profile, since that name is shown under the answer.
@@ -75,6 +79,11 @@ def mark_reviewed(*, question, reviewer, now=None):
             "reviewer_credentials": credentials,
             "reviewed_at": now or timezone.now(),
             "text_hash": question.content_hash,
+            "language_text_hashes": {
+                code: question.text_hash_in(code)
+                for code in content_languages()
+                if code != settings.LANGUAGE_CODE and question.has_text_in(code)
+            },
         },
     )[0]
 
@@ -108,7 +117,8 @@ def restore_version(*, version, user):
     question = Question.objects.get(pk=version.object_id)
     for name in RESTORED_FIELDS:
         attname = question._meta.get_field(name).attname
-        setattr(question, attname, fields[attname])
+        if attname in fields:  # a version saved before a language's columns existed lacks them
+            setattr(question, attname, fields[attname])
     if question.is_published and question.has_points_to_decide:
         question.is_published = False
     with transaction.atomic(), reversion.create_revision():

@@ -12,16 +12,26 @@ from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.gzip import gzip_page
+
+from clinic.context_processors import languages
 
 from . import search, services
 from .forms import FeedbackForm, SearchForm, VoteForm
 from .markdown import render_markdown
-from .models import Category, Question, content_version, recent_content_version, text_hash
+from .models import (
+    Category,
+    Question,
+    content_languages,
+    content_version,
+    localized,
+    recent_content_version,
+)
 
 # Cached FAQ pages are keyed on content_version(): old versions are never read again and only
 # need to expire eventually.
@@ -36,6 +46,7 @@ def faq_page_json_ld(questions):
     data = {
         "@context": "https://schema.org",
         "@type": "FAQPage",
+        "inLanguage": get_language(),
         "mainEntity": [
             {
                 "@type": "Question",
@@ -64,6 +75,7 @@ def medical_web_page_json_ld(question, url):
         "@type": "MedicalWebPage",
         "name": question.question,
         "url": url,
+        "inLanguage": get_language(),
         "lastReviewed": timezone.localdate(review.reviewed_at).isoformat(),
         "reviewedBy": reviewer,
     }
@@ -71,7 +83,8 @@ def medical_web_page_json_ld(question, url):
 
 
 def script_safe_json(data):
-    text = json.dumps(data, cls=DjangoJSONEncoder)
+    # UTF-8 as it is: an escaped "ó" (\u00f3) would cost six bytes instead of two.
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     # str.replace is many times faster than str.translate on a long page.
     for character, escape in JSON_SCRIPT_ESCAPES.items():
         text = text.replace(character, escape)
@@ -112,6 +125,7 @@ def shared_page_cache(view):
                 request.scheme,
                 request.get_host(),
                 request.path,
+                get_language(),
                 request.GET.get("q", ""),
                 encoding,
             ]
@@ -157,11 +171,12 @@ def search_results(terms):
 
     The page stays the same size however many questions match.
     """
-    pairs = search.synonyms(recent_content_version())
+    language = get_language()
+    pairs = search.synonyms(recent_content_version(), language)
     found = best_matches(terms, pairs)
     suggestion = None
     if not found:
-        suggestion = search.spelling_suggestion(terms)
+        suggestion = search.spelling_suggestion(terms, language)
         found = best_matches(suggestion, pairs) if suggestion else []
     return {
         "results": found[:SEARCH_RESULTS],
@@ -188,13 +203,17 @@ def vote_state(request):
 
 
 def full_list(*, voted="", answer="", request=None):
-    """Every published question by category, rendered once per version of the content.
+    """Every published question by category in the page's language, rendered once per version
+    of the content and language.
 
-    The cached HTML serves the visitors whose page is not shared (signed-in staff, for one).
-    Right after a vote the list is rendered afresh, with the thank-you under that answer.
+    Outside English, the questions not yet written in that language follow in a short list of
+    links to their English answers. The cached HTML serves the visitors whose page is not
+    shared (signed-in staff, for one). Right after a vote the list is rendered afresh, with the
+    thank-you under that answer.
     """
     now = timezone.now()
-    key = f"faq:list:{content_version(now)}"
+    language = get_language()
+    key = f"faq:list:{language}:{content_version(now)}"
     cached = None if voted else cache.get(key)
     if cached is None:
         categories = list(
@@ -204,15 +223,35 @@ def full_list(*, voted="", answer="", request=None):
                 Prefetch(
                     "questions",
                     queryset=Question.objects.visible(now).select_related("review"),
-                    to_attr="published_questions",
+                    to_attr="all_questions",
                 )
             )
         )
+        english_only = []
+        for category in categories:
+            category.published_questions = []
+            for question in category.all_questions:
+                if question.has_text_in(language):
+                    category.published_questions.append(question)
+                else:
+                    english_only.append(question)
+        categories = [category for category in categories if category.published_questions]
         visible = [question for category in categories for question in category.published_questions]
+        with translation.override(settings.LANGUAGE_CODE):
+            english_only = [
+                {"question": question.question, "url": question.get_absolute_url()}
+                for question in english_only
+            ]
         cached = {
             "categories_html": render_to_string(
                 "faq/_categories.html",
-                {"categories": categories, "voted": voted, "answer": answer, "on_list": True},
+                {
+                    "categories": categories,
+                    "english_only": english_only,
+                    "voted": voted,
+                    "answer": answer,
+                    "on_list": True,
+                },
                 # The thank-you shows the clinic's phone number (a context processor).
                 request=request if voted else None,
             ),
@@ -226,9 +265,13 @@ def full_list(*, voted="", answer="", request=None):
 @shared_page_cache
 @gzip_page
 def question_detail(request, slug):
+    """One answer. Asked for in a language it is not written in yet: its English page."""
     question = get_object_or_404(
         Question.objects.published().select_related("category", "review"), slug=slug
     )
+    if not question.has_text_in(get_language()):
+        with translation.override(settings.LANGUAGE_CODE):
+            return redirect(question)
     return question_page(request, question)
 
 
@@ -242,6 +285,12 @@ def question_page(request, question, *, feedback_form=None, status=200):
             question, request.build_absolute_uri(question.get_absolute_url())
         ),
         "feedback_form": feedback_form,
+        # Only the languages the question is written in: the others have no page of their own.
+        "language_links": [
+            link
+            for link in languages(request)["language_links"]
+            if question.has_text_in(link["code"])
+        ],
         **vote_state(request),
     }
     if feedback_form is not None:
@@ -256,15 +305,21 @@ def render_preview(request, data, *, existing=None):
     """
     question = Question(
         pk=existing.pk if existing else None,
-        question=data.get("question", "").strip() or "(no question yet)",
         slug=data.get("slug", "").strip() or (existing.slug if existing else "preview"),
-        answer=data.get("answer", ""),
     )
+    # The admin's form has a question and an answer field per language.
+    for code in content_languages():
+        for field in ("question", "answer"):
+            setattr(question, localized(field, code), data.get(localized(field, code), "").strip())
+        answer = getattr(question, localized("answer", code))
+        setattr(question, localized("answer_html", code), render_markdown(answer) if answer else "")
+    english_question = localized("question", settings.LANGUAGE_CODE)
+    if not getattr(question, english_question):
+        setattr(question, english_question, "(no question yet)")
     question.category = Category.objects.filter(pk=data.get("category") or None).first() or (
         Category(name="(no category yet)", slug="preview")
     )
-    question.answer_html = render_markdown(question.answer)
-    question.content_hash = text_hash(question.question, question.answer)
+    question.content_hash = question.text_hash_in(settings.LANGUAGE_CODE)
     if existing is not None and hasattr(existing, "review"):
         question.review = existing.review
     response = render(

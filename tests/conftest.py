@@ -7,6 +7,20 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from faq.models import Category, Question
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, tmp_path_factory):
+    """On SQLite the test database is a file rather than shared memory. The browser tests' live
+    server answers several requests at once (a page, its favicon, the admin's scripts); in shared
+    memory SQLite refuses a second writer at once ("database table is locked"), while with a file
+    it waits its turn, as the site's own SQLite settings expect."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests sign in often; a deliberately slow hasher would only slow the suite down."""
@@ -124,6 +138,18 @@ def intake_user(make_staff_user):
 @pytest.fixture
 def intake_client(staff_client_for, intake_user):
     return staff_client_for(intake_user)
+
+
+@pytest.fixture(autouse=True)
+def english_to_start():
+    """Every test starts in English: a request to a Spanish page leaves Spanish active in the
+    thread that served it, as Django does, which would otherwise carry into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -24,9 +24,11 @@
     var timer = null;
     function update() {
       var left = limit - field.value.length;
-      counter.textContent = left >= 0
-        ? left + (left === 1 ? " character" : " characters") + " left"
-        : -left + " characters too many";
+      // The words come from the page, in its language: data-one-left, data-many-left, data-too-many.
+      var words = left === 1
+        ? counter.getAttribute("data-one-left")
+        : counter.getAttribute(left >= 0 ? "data-many-left" : "data-too-many");
+      counter.textContent = words.replace("{n}", Math.abs(left));
     }
     field.addEventListener("input", function () {
       // Wait for a pause in typing, so screen readers are not interrupted on every key.

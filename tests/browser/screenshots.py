@@ -27,10 +27,11 @@ OUTPUT = Path(settings.BASE_DIR) / "docs" / "screenshots"
 
 
 def fill_with_a_mistake(page):
-    page.get_by_label("Your name").fill("Zoë O'Brien-Nguyễn")
-    page.get_by_label("Phone number").fill("555 0123")
-    page.get_by_label("Morning (8–11 am)").check()
-    page.get_by_role("button", name="Ask us to call me").click()
+    """The same in every language: fields found by their id."""
+    page.locator("#id_name").fill("Zoë O'Brien-Nguyễn")
+    page.locator("#id_phone").fill("555 0123")
+    page.locator("#id_best_times_0").check()
+    page.locator("button[type=submit]").click()
     expect(page.locator("#error-summary")).to_be_focused()
 
 
@@ -47,6 +48,12 @@ SHOTS = [
     ("consultation", "/consultation/", None),
     ("consultation-errors", "/consultation/", fill_with_a_mistake),
     ("thanks", "/consultation/thanks/", None),
+    ("es-home", "/es/", None),
+    ("es-faq", "/es/faq/#is-ketamine-safe", open_question),
+    ("es-faq-search", "/es/faq/?q=inyeccion", None),
+    ("es-question", "/es/faq/how-is-the-ketamine-given/", None),
+    ("es-consultation-errors", "/es/consultation/", fill_with_a_mistake),
+    ("es-thanks", "/es/consultation/thanks/", None),
 ]
 
 

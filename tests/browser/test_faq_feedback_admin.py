@@ -45,6 +45,6 @@ def test_editor_reviews_votes_notes_and_failed_searches(open_page, make_staff, l
 
     page.get_by_role("link", name="Draft a question").click()
     expect(page.locator(".messagelist")).to_contain_text("Remove anything personal")
-    expect(page.get_by_label("Question:")).to_have_value("parking")
+    expect(page.get_by_label("Question (English):")).to_have_value("parking")
     assert_accessible(page)
     assert not Question.objects.filter(question="parking").exists()

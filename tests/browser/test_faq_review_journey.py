@@ -45,7 +45,7 @@ def test_edit_preview_save_review_and_read_the_reviewed_answer(
     page.goto(reverse("admin:faq_question_change", args=[question.pk]))
     expect(page.get_by_text("Aim for grade 8 or below")).to_be_visible()
     accessible(page)
-    page.get_by_label("Answer").fill(NEW_ANSWER)
+    page.get_by_label("Answer (English)").fill(NEW_ANSWER)
     with page.context.expect_page() as preview_tab:
         page.get_by_role("button", name="Preview on the site (opens a new tab)").click()
     preview = settled(preview_tab.value)
@@ -95,7 +95,7 @@ def test_edit_preview_save_review_and_read_the_reviewed_answer(
 
     # Another edit: the editor is warned that the answer needs a new review.
     editor_page.goto(reverse("admin:faq_question_change", args=[question.pk]))
-    editor_page.get_by_label("Answer").fill(NEW_ANSWER + " Call us with any question.")
+    editor_page.get_by_label("Answer (English)").fill(NEW_ANSWER + " Call us with any question.")
     editor_page.get_by_role("button", name="Save and continue editing").click()
     expect(editor_page.get_by_text("changed after its clinical review")).to_be_visible()
     accessible(editor_page)

@@ -218,7 +218,9 @@ def test_consultation_form_with_the_keyboard_alone(page):
     tab_to(page, "#id_name")
 
     order = ["id_name", "id_phone", "id_email", "id_best_times_0", "id_best_times_1"]
-    order += ["id_best_times_2", "id_best_times_3", "id_voicemail_ok_0", "id_note"]
+    order += ["id_best_times_2", "id_best_times_3", "id_voicemail_ok_0"]
+    # The language group stops on the page's language, the interpreter group on "No".
+    order += ["id_call_language_0", "id_call_language_other", "id_interpreter_1", "id_note"]
     order += ["id_heard_about", "id_consent"]
     for expected in order[1:]:
         page.keyboard.press("Tab")
@@ -247,6 +249,9 @@ def test_consultation_form_with_the_keyboard_alone(page):
     page.keyboard.press("Tab")
     page.keyboard.press("ArrowDown")  # from "yes" to "no, please don't"
     expect(page.get_by_label("No, please don't leave a voicemail")).to_be_checked()
+    page.keyboard.press("Tab")  # English, already chosen
+    page.keyboard.press("Tab")  # no other language
+    page.keyboard.press("Tab")  # no interpreter
     page.keyboard.press("Tab")
     page.keyboard.type(NOTE)
     expect(page.locator("#id_note_counter")).to_have_text(f"{500 - len(NOTE)} characters left")
@@ -267,6 +272,7 @@ def test_consultation_form_with_the_keyboard_alone(page):
     assert request.best_times == ["morning", "evening"]
     assert request.voicemail_ok is False
     assert request.heard_about == "clinician"
+    assert (request.call_language, request.interpreter) == ("en", False)
 
 
 def test_faq_works_without_javascript(open_page, faq_content):

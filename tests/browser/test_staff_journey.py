@@ -100,8 +100,8 @@ def test_content_editor_changes_an_answer_and_sees_it_on_the_site(
     expect(page.get_by_role("link", name="Consultation requests")).to_have_count(0)
     page.locator("tr.model-question").get_by_role("link").first.click()
     page.get_by_role("link", name="Is it safe?").click()
-    page.get_by_label("Question:").fill("Is ketamine-assisted therapy safe?")
-    page.get_by_label("Answer:").fill(
+    page.get_by_label("Question (English):").fill("Is ketamine-assisted therapy safe?")
+    page.get_by_label("Answer (English):").fill(
         "The dose is low and prescribed for you.\n\nA clinician **stays with you** throughout."
     )
     page.get_by_role("button", name="Save", exact=True).click()

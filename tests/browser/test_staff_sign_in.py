@@ -65,7 +65,9 @@ def test_new_staff_member_sets_up_the_app_and_keeps_backup_codes(
     expect(page.get_by_text("That code did not match.")).to_be_visible()
     check(page)
     # A person takes a few seconds to read the next code; the app's throttle after a wrong code
-    # (covered in tests/production/test_staff_enrolment.py) is lifted here instead of waiting.
+    # (covered in tests/production/test_staff_enrolment.py) is lifted here instead of waiting,
+    # once the page's own requests are over (each renews the session: SQLite's table lock).
+    page.wait_for_load_state("networkidle")
     TOTPDevice.objects.update(throttling_failure_count=0, throttling_failure_timestamp=None)
 
     page.get_by_label("The 6-digit code your app shows now").fill("")

@@ -29,9 +29,9 @@ def test_add_question_from_admin_renders_answer(admin_client, category):
         "/admin/faq/question/add/",
         {
             "category": category.pk,
-            "question": "Added in admin?",
+            "question_en": "Added in admin?",
             "slug": "added-in-admin",
-            "answer": "Yes, **really**.",
+            "answer_en": "Yes, **really**.",
             "is_published": "on",
             "position": 3,
         },
@@ -52,9 +52,9 @@ def test_change_question_shows_on_site(admin_client, client, make_question):
         change_url,
         {
             "category": question.category_id,
-            "question": "After edit?",
+            "question_en": "After edit?",
             "slug": "edited",
-            "answer": "New answer",
+            "answer_en": "New answer",
             "is_published": "on",
             "position": question.position,
         },

@@ -61,7 +61,7 @@ def test_notes_are_listed_newest_first_with_a_draft_link(editor_client, make_que
     Feedback.objects.create(question=question, text="Newer note", day=today)
     page = editor_client.get("/admin/faq/feedback/").content.decode()
     assert page.index("Newer note") < page.index("Older note")
-    assert "/admin/faq/question/add/?question=Newer+note&amp;slug=newer-note&amp;draft=1" in page
+    assert "/admin/faq/question/add/?question_en=Newer+note&amp;slug=newer-note&amp;draft=1" in page
 
 
 def test_editors_cannot_add_or_change_notes_votes_or_searches(editor_client, make_question):

@@ -13,13 +13,19 @@ CHANGELIST = "/admin/faq/question/"
 def change_form(question, **changes):
     form = {
         "category": question.category_id,
-        "question": question.question,
+        "question_en": question.question,
         "slug": question.slug,
-        "answer": question.answer,
+        "answer_en": question.answer,
         "is_published": "on" if question.is_published else "",
         "position": question.position,
     }
-    form.update(changes)
+    # The admin has a question and an answer field per language; these tests change the English.
+    form.update(
+        {
+            f"{name}_en" if name in ("question", "answer") else name: value
+            for name, value in changes.items()
+        }
+    )
     return form
 
 

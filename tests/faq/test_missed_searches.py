@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -65,15 +66,16 @@ def test_editors_see_what_was_not_found_most_frequent_first(admin_client):
     assert "What patients looked for and didn" in page
     assert page.index(">parking<") < page.index(">insurance<")
     assert "too old" not in page
-    assert "/admin/faq/question/add/?question=parking&amp;slug=parking&amp;draft=1" in page
+    assert "/admin/faq/question/add/?question_en=parking&amp;slug=parking&amp;draft=1" in page
 
 
 def test_draft_a_question_opens_a_prefilled_unsaved_form_with_a_warning(admin_client):
     before = Question.objects.count()
     page = admin_client.get(
-        "/admin/faq/question/add/?question=parking&slug=parking&draft=1"
+        "/admin/faq/question/add/?question_en=parking&slug=parking&draft=1"
     ).content.decode()
-    assert 'value="parking"' in page
+    # In the English question field itself, not only in the address field.
+    assert re.search(r'<input type="text" name="question_en" value="parking"', page)
     assert "Remove anything personal" in page
     assert Question.objects.count() == before
 

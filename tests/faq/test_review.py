@@ -119,9 +119,9 @@ def test_editing_clears_the_line_and_restoring_the_reviewed_text_brings_it_back(
 
     form = {
         "category": question.category_id,
-        "question": question.question,
+        "question_en": question.question,
         "slug": question.slug,
-        "answer": "A wording nobody reviewed.",
+        "answer_en": "A wording nobody reviewed.",
         "is_published": "on",
         "position": question.position,
     }
@@ -244,11 +244,11 @@ def test_preview_keeps_the_review_line_only_for_the_reviewed_wording(
     services.mark_reviewed(question=question, reviewer=reviewer)
     form = {
         "category": question.category_id,
-        "question": question.question,
+        "question_en": question.question,
         "slug": question.slug,
-        "answer": question.answer,
+        "answer_en": question.answer,
     }
     url = f"{CHANGELIST}{question.pk}/preview/"
     assert REVIEWED_LINE.search(strip_tags(admin_client.post(url, form).content.decode()))
-    form["answer"] = "Unreviewed wording."
+    form["answer_en"] = "Unreviewed wording."
     assert not REVIEWED_LINE.search(strip_tags(admin_client.post(url, form).content.decode()))

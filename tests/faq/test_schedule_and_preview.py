@@ -58,9 +58,9 @@ def test_hide_from_must_be_after_show_from(admin_client, make_question, category
         f"{CHANGELIST}add/",
         {
             "category": category.pk,
-            "question": "Backwards?",
+            "question_en": "Backwards?",
             "slug": "backwards",
-            "answer": "No.",
+            "answer_en": "No.",
             "position": 1,
             "is_published": "on",
             "publish_at_0": now.strftime("%Y-%m-%d"),
@@ -79,9 +79,9 @@ def test_hide_from_must_be_after_show_from(admin_client, make_question, category
 def test_a_draft_with_points_to_decide_cannot_be_published(admin_client, make_question, category):
     form = {
         "category": category.pk,
-        "question": "What does it cost?",
+        "question_en": "What does it cost?",
         "slug": "cost",
-        "answer": "Each session costs [TO DECIDE: price].",
+        "answer_en": "Each session costs [TO DECIDE: price].",
         "position": 1,
         "is_published": "on",
     }
@@ -112,9 +112,9 @@ def test_preview_shows_unsaved_text_through_the_site_template_and_saves_nothing(
         f"{CHANGELIST}{question.pk}/preview/",
         {
             "category": question.category_id,
-            "question": question.question,
+            "question_en": question.question,
             "slug": question.slug,
-            "answer": "Draft words with <script>alert(1)</script> **bold**.",
+            "answer_en": "Draft words with <script>alert(1)</script> **bold**.",
         },
     )
     html = response.content.decode()
@@ -134,7 +134,7 @@ def test_preview_of_a_new_question_and_who_may_preview(
 ):
     response = admin_client.post(
         f"{CHANGELIST}preview/",
-        {"category": category.pk, "question": "Brand new?", "answer": "Not saved."},
+        {"category": category.pk, "question_en": "Brand new?", "answer_en": "Not saved."},
     )
     assert response.status_code == 200
     assert "Brand new?" in response.content.decode()

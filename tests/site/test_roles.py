@@ -71,16 +71,16 @@ def test_a_content_editor_cannot_open_requests(editor_client, make_consultation)
 def test_a_content_editor_edits_questions(editor_client, make_question, category):
     """An editor adds a question, changes one, and publishes it from the list."""
     question = make_question(question="Before the edit?", is_published=False)
-    fields = {"category": category.pk, "answer": "An answer.", "position": 9}
+    fields = {"category": category.pk, "answer_en": "An answer.", "position": 9}
 
     assert editor_client.get(FAQ_QUESTIONS).status_code == 200
     added = editor_client.post(
         reverse("admin:faq_question_add"),
-        {**fields, "question": "Added by an editor?", "slug": "added-by-an-editor"},
+        {**fields, "question_en": "Added by an editor?", "slug": "added-by-an-editor"},
     )
     changed = editor_client.post(
         reverse("admin:faq_question_change", args=[question.pk]),
-        {**fields, "question": "After the edit?", "slug": question.slug},
+        {**fields, "question_en": "After the edit?", "slug": question.slug},
     )
     published = editor_client.post(
         FAQ_QUESTIONS, {"action": "publish", "_selected_action": [question.pk]}

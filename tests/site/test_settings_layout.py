@@ -50,5 +50,7 @@ def test_each_group_holds_its_own_settings():
     }
     assert {placed[name] for name in placed if name.startswith("FAQ_")} == {"FAQ"}
     assert placed["TRUSTED_PROXY_COUNT"] == "SECURITY"
+    assert {placed[name] for name in placed if name.startswith("MODELTRANSLATION_")} == {"SITE"}
+    assert placed["SITE_LANGUAGES"] == placed["LANGUAGES"] == placed["LOCALE_PATHS"] == "SITE"
     assert placed["LOGGING"] == "LOGGING"
     assert placed["TASKS"] == placed["MAILERS"] == "EMAIL AND TASKS"
