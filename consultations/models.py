@@ -58,8 +58,9 @@ class ConsultationRequestQuerySet(models.QuerySet):
         )
         never_called = ~models.Exists(CallAttempt.objects.filter(request=models.OuterRef("pk")))
         # A booked call is the promise: overdue once its time has passed without a call logged.
+        # (Both halves are never NULL, so the "not overdue" filter, its negation, is exact.)
         due = models.Q(call_at__isnull=True, created_at__lte=cutoff) | models.Q(
-            call_at__lte=now or timezone.now()
+            call_at__isnull=False, call_at__lte=now or timezone.now()
         )
         return models.Q(status__in=ConsultationRequest.AWAITING_CALL_STATUSES) & due & never_called
 

@@ -30,6 +30,12 @@ def slot_length():
     return timedelta(minutes=settings.CONSULTATION_CALL_SLOT_MINUTES)
 
 
+def day_bounds(day):
+    """The first moment of ``day`` and of the next, clinic time (aware)."""
+    start = to_aware(datetime.combine(day, datetime.min.time()))
+    return start, to_aware(datetime.combine(day + ONE_DAY, datetime.min.time()))
+
+
 def day_slots(day):
     """Every slot start on ``day`` (clinic time, aware), business day or not."""
     opens, closes = parse_opening_hours(settings.CLINIC_OPENING_HOURS)
