@@ -220,9 +220,13 @@ def test_consultation_form_with_the_keyboard_alone(page):
     order = ["id_name", "id_phone", "id_email", "id_best_times_0", "id_best_times_1"]
     order += ["id_best_times_2", "id_best_times_3", "id_voicemail_ok_0", "id_note"]
     order += ["id_heard_about", "id_consent"]
+    # Then the optional call-time step: its radio group (one stop), the next day, the emails.
+    order += ["id_call_at_0", "", "id_confirm_by_email", "id_remind_by_email"]
     for expected in order[1:]:
         page.keyboard.press("Tab")
         assert focused_id(page) == expected
+        if not expected:
+            expect(page.locator(":focus")).to_have_text(re.compile(r"^Later day: "))
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Ask us to call me")).to_be_focused()
 
@@ -258,7 +262,7 @@ def test_consultation_form_with_the_keyboard_alone(page):
     expect(
         page.get_by_label("I am 18 or older, and I agree to be called at this number.")
     ).to_be_checked()
-    page.keyboard.press("Tab")
+    tab_to(page, "button.button--primary")
     page.keyboard.press("Enter")
 
     expect(page).to_have_url(re.compile(r"/consultation/thanks/(\?by=[\w:%-]+)?$"))
