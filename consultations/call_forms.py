@@ -70,6 +70,22 @@ class CallTimeForm(forms.Form):
         choices += [(slot.isoformat(), slot_time(slot)) for slot in shown]
         return choices
 
+    def radios(self):
+        """The radio buttons as plain values for the template (which writes the inputs itself:
+        one template per option was most of the page's rendering time)."""
+        field = self["call_at"]
+        current = field.value() or NO_PREFERENCE
+        return [
+            {
+                "id": f"{field.auto_id}_{index}",
+                "value": value,
+                "label": label,
+                "checked": value == current,
+                "wide": len(str(label)) > 12,
+            }
+            for index, (value, label) in enumerate(self.fields["call_at"].widget.choices)
+        ]
+
     @property
     def day_heading(self):
         return slot_day(self.day.date) if self.day else ""

@@ -8,11 +8,13 @@ fewer bookings than the day's capacity (a ``CallCapacity`` row, else CONSULTATIO
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import models
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .business_days import (
@@ -37,15 +39,13 @@ def day_bounds(day):
 
 
 def day_slots(day):
-    """Every slot start on ``day`` (clinic time, aware), business day or not."""
+    """Every slot start on ``day`` (clinic time, aware), business day or not. (Aware arithmetic
+    keeps the wall clock, and opening hours never span a daylight-saving change.)"""
     opens, closes = parse_opening_hours(settings.CLINIC_OPENING_HOURS)
-    start, end = datetime.combine(day, opens), datetime.combine(day, closes)
     length = slot_length()
-    starts = []
-    while start + length <= end:
-        starts.append(to_aware(start))
-        start += length
-    return starts
+    count = (datetime.combine(day, closes) - datetime.combine(day, opens)) // length
+    first = to_aware(datetime.combine(day, opens))
+    return [first + length * number for number in range(count)]
 
 
 def earliest_bookable(now, calendar):
@@ -123,25 +123,29 @@ class SlotBook:
     def calls_per_slot(self, day):
         return self.capacity.get(day, settings.CONSULTATION_CALLS_PER_SLOT)
 
-    def _is_blocked(self, start):
-        end = start + slot_length()
+    def _is_blocked(self, start, length):
+        end = start + length
         return any(begin < end and until > start for begin, until in self.blocked)
 
     def _free_on(self, day):
         capacity = self.calls_per_slot(day)
+        if capacity <= 0:
+            return []
+        length = slot_length()
         return [
             start
             for start in day_slots(day)
             if start >= self.earliest
             and self.booked.get(start, 0) < capacity
-            and not self._is_blocked(start)
+            and not (self.blocked and self._is_blocked(start, length))
         ]
 
     def free_slots(self):
         return [slot for day in self.days for slot in day.slots]
 
     def is_free(self, slot):
-        return any(slot in day.slots for day in self.days if day.date == clinic_date(slot))
+        wanted = clinic_date(slot)
+        return any(slot in day.slots for day in self.days if day.date == wanted)
 
     def day(self, wanted):
         """The bookable day ``wanted`` (a date), else the first one; None when nothing is free."""
@@ -167,7 +171,14 @@ ZONE_NAME = _("Central time")
 
 def slot_time(slot):
     """ "10:15 a.m." on the clinic's clock."""
-    return formats.date_format(in_clinic_time(slot), "TIME_FORMAT")
+    local = in_clinic_time(slot)
+    return _time_label(get_language(), local.hour, local.minute)
+
+
+@lru_cache(maxsize=512)
+def _time_label(language, hour, minute):
+    # The same few dozen labels on every form page: formatted once per language.
+    return formats.time_format(time(hour, minute), "TIME_FORMAT")
 
 
 def slot_day(day):
