@@ -64,7 +64,11 @@ class CallTimeForm(forms.Form):
         if self.offer_no_preference:
             choices.append((NO_PREFERENCE, _("No preference: call me at one of my best times")))
         shown = self.day.slots if self.day else []
-        if chosen and chosen not in shown and self.slots.is_free(chosen):
+        if (
+            chosen
+            and chosen not in shown
+            and (self.slots.unavailable or self.slots.is_free(chosen))
+        ):
             # Chosen on another day: stays chosen while the patient looks at this one.
             choices.append((chosen.isoformat(), describe_slot(chosen)))
         choices += [(slot.isoformat(), slot_time(slot)) for slot in shown]
@@ -110,7 +114,10 @@ class CallTimeForm(forms.Form):
                 self.add_error(
                     name,
                     ValidationError(
-                        _("Enter your email address above, or untick this box."),
+                        _(
+                            "To be emailed about your call, enter your email address above, "
+                            "or untick the email boxes."
+                        ),
                         code="email_needed",
                     ),
                 )

@@ -93,6 +93,7 @@ class SlotBook:
     def __init__(self, now=None, calendar=None):
         from .models import BlockedTime, CallCapacity, ConsultationRequest
 
+        self.unavailable = False
         self.now = now or timezone.now()
         self.calendar = calendar or clinic_calendar()
         self.dates = bookable_dates(self.now, self.calendar)
@@ -119,6 +120,13 @@ class SlotBook:
         )
         self.days = [BookableDay(day, self._free_on(day)) for day in self.dates]
         self.days = [day for day in self.days if day.slots]
+
+    @classmethod
+    def unavailable_now(cls):
+        """No times to offer because the database cannot be read: the form still works."""
+        book = cls.__new__(cls)
+        book.unavailable, book.days = True, []
+        return book
 
     def calls_per_slot(self, day):
         return self.capacity.get(day, settings.CONSULTATION_CALLS_PER_SLOT)

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.core import signing
+from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
@@ -43,12 +44,28 @@ class ConsultationRequestView(CreateView):
 
     def get_context_data(self, **kwargs):
         if "call_form" not in kwargs:
-            kwargs["call_form"] = CallTimeForm(slots=self.slots)
+            # A posted form shown again from outside this view (the database away, an expired
+            # form token) keeps the call time and email choices too.
+            posted = self.request.POST if self.request.method == "POST" else {}
+            kwargs["call_form"] = CallTimeForm(
+                initial={
+                    "call_at": posted.get("call_at"),
+                    "confirm_by_email": "confirm_by_email" in posted,
+                    "remind_by_email": "remind_by_email" in posted,
+                },
+                slots=self.slots,
+                show_day=posted.get("show_day"),
+            )
         return super().get_context_data(**kwargs)
 
     @cached_property
     def slots(self):
-        return SlotBook()
+        try:
+            return SlotBook()
+        except DatabaseError:
+            # The rest of the form needs no database: patients can still fill it in.
+            logger.warning("Call times could not be read: the database is unavailable.")
+            return SlotBook.unavailable_now()
 
     def post(self, request, *args, **kwargs):
         self.object = None
@@ -65,6 +82,10 @@ class ConsultationRequestView(CreateView):
             call_form.check_email(form.cleaned_data["email"])
         if form.is_valid() and call_form.is_valid():
             return self.form_valid(form, call_form)
+        for errors in call_form.errors.values():
+            # Listed in the summary at the top as well, where the patient looks first.
+            for error in errors:
+                form.add_error(None, error)
         return self.render_to_response(self.get_context_data(form=form, call_form=call_form))
 
     def typed(self, data, *, drop_call_time=False):

@@ -159,6 +159,13 @@ def test_a_time_taken_meanwhile_and_a_cancelled_call(open_page, page_problems, m
         page.get_by_label("Yes, you may leave a voicemail").check()
         page.get_by_label("I am 18 or older, and I agree").check()
         page.get_by_label("11 a.m.", exact=True).check()
+        # A reminder asked for without an email address: said at the top and beside the box.
+        page.get_by_label("Email me a reminder the day before").check()
+        page.get_by_role("button", name="Ask us to call me").click()
+        expect(page.locator("#error-summary")).to_contain_text("enter your email address above")
+        expect(page.get_by_label("11 a.m.", exact=True)).to_be_checked()
+        assert_accessible(page)
+        page.get_by_label("Email me a reminder the day before").uncheck()
         make_consultation(call_at=MONDAY_ELEVEN, phone="+16515550100")  # someone was quicker
         page_problems.expect_status("/consultation/", 409)
         page.get_by_role("button", name="Ask us to call me").click()

@@ -1,11 +1,14 @@
 """Booking a call time on the patient's form: the day-at-a-time radio group, values kept, the
 thanks page, a slot taken meanwhile, bots and over-limit clients, and overdue with bookings."""
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import DatabaseError
+from django.test import Client
 from django.utils import timezone
 
 from consultations.models import AuditEntry, BlockedTime, CallAttempt, ConsultationRequest
@@ -149,7 +152,10 @@ def test_emails_about_the_call_need_an_email_address(client, consultation_data):
             "confirm_by_email": "on",
         },
     )
-    assert "Enter your email address above, or untick this box." in response.content.decode()
+    html = response.content.decode()
+    message = "To be emailed about your call, enter your email address above, or untick the"
+    assert html.count(message) == 2  # in the summary at the top and beside the box
+    assert "Please check 1 answer" in html
     assert not ConsultationRequest.objects.exists()
 
 
@@ -209,3 +215,47 @@ def test_booking_leaves_no_audit_noise_and_nothing_personal_in_the_slot_value(
     client.post("/consultation/", {**consultation_data, "call_at": TUESDAY_TEN.isoformat()})
     assert not AuditEntry.objects.exists()
     assert date(2026, 12, 1) == ConsultationRequest.objects.get().call_at.astimezone(CHICAGO).date()
+
+
+def test_the_form_page_with_call_times_takes_four_queries(
+    client, make_consultation, django_assert_num_queries
+):
+    """Closure days, capacities, blocked times and bookings, however many are booked."""
+    for minutes in range(0, 120, 15):
+        make_consultation(call_at=TUESDAY_TEN + timedelta(minutes=minutes))
+    with django_assert_num_queries(4):
+        assert client.get("/consultation/").status_code == 200
+
+
+def test_an_expired_form_comes_back_with_the_chosen_time(consultation_data):
+    """The form token went stale: the form comes back with the time and email choices kept."""
+    client = Client(enforce_csrf_checks=True)
+    chosen = TUESDAY_TEN.isoformat()
+    response = client.post(
+        "/consultation/",
+        {**consultation_data, "call_at": chosen, "confirm_by_email": "on"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert re.search(rf'value="{re.escape(chosen)}" id="id_call_at_\d+" checked', html)
+    assert 'name="confirm_by_email" id="id_confirm_by_email" checked' in html
+
+
+def test_the_form_opens_without_call_times_when_the_database_cannot_be_read(
+    client, consultation_data, monkeypatch
+):
+    """Call times need the database; the rest of the form does not, so it still opens."""
+
+    def unreadable(*args, **kwargs):
+        raise DatabaseError("the database is away")
+
+    monkeypatch.setattr("consultations.slots.SlotBook.__init__", unreadable)
+    chosen = TUESDAY_TEN.isoformat()
+    response = client.post("/consultation/", {**consultation_data, "show_day": "2026-12-01"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "We can't show the free times just now." in html.replace("&#x27;", "'")
+    response = client.post(
+        "/consultation/", {**consultation_data, "call_at": chosen, "show_day": "2026-12-02"}
+    )
+    assert f'value="{chosen}" id="id_call_at_1" checked' in response.content.decode()
