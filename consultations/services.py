@@ -29,6 +29,10 @@ class SlotTaken(Exception):
     """The call time chosen is no longer free (booked up, blocked or too soon)."""
 
 
+class StaleBooking(Exception):
+    """The change link was made for a booking that has changed since (it works once)."""
+
+
 def _lock_submissions(*keys):
     """Serialise submissions that share a client or a fingerprint, across every app server.
 
@@ -427,7 +431,3 @@ def cancel_call(*, consultation, version):
         current.call_cancelled_at = timezone.now()
         _call_changed(current, before, by=None, via=audit.VIA_CALL_LINK)
     return current
-
-
-class StaleBooking(Exception):
-    """The change link was made for a booking that has changed since (it works once)."""

@@ -78,7 +78,7 @@ class ConsultationRequestView(CreateView):
             # Another day of call times: the same page again, everything typed kept, no errors.
             return self.render_to_response(self.get_context_data(**self.typed(request.POST)))
         call_form = CallTimeForm(request.POST, slots=self.slots)
-        if form.is_valid() & call_form.is_valid():
+        if form.is_valid() & call_form.is_valid():  # both validated, so both show their errors
             call_form.check_email(form.cleaned_data["email"])
         if form.is_valid() and call_form.is_valid():
             return self.form_valid(form, call_form)
