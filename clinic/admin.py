@@ -145,12 +145,13 @@ class ClinicAdminSite(OTPAdminSite):
 
     def index(self, request, extra_context=None):
         """The day's numbers for this person, not the list of sections."""
-        from .staff_home import tile_groups
+        from .staff_home import tile_groups, todays_booked_calls
 
         context = {
             **self.each_context(request),
             "title": _("Today"),
             "tile_groups": tile_groups(request),
+            "todays_calls": todays_booked_calls(request),
             "can_see_metrics": request.user.has_perm("consultations.view_consultationrequest"),
             **(extra_context or {}),
         }

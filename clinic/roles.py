@@ -32,6 +32,15 @@ STAFF_ROLES: dict[str, list[str]] = {
         "consultations.add_closureday",
         "consultations.change_closureday",
         "consultations.delete_closureday",
+        # How many calls each time slot takes per day, and times patients cannot book.
+        "consultations.view_callcapacity",
+        "consultations.add_callcapacity",
+        "consultations.change_callcapacity",
+        "consultations.delete_callcapacity",
+        "consultations.view_blockedtime",
+        "consultations.add_blockedtime",
+        "consultations.change_blockedtime",
+        "consultations.delete_blockedtime",
     ],
     # Keep the FAQ current; nothing else.
     CONTENT_EDITORS: [

@@ -25,6 +25,7 @@ class Job:
 
 JOBS = (
     Job("send_pending_notifications", every=timedelta(minutes=10)),
+    Job("send_call_reminders", every=timedelta(hours=1)),
     Job("purge_consultation_requests", every=timedelta(days=1), purge=True),
     Job("clearsessions", every=timedelta(days=1), purge=True),
     Job("prune_db_task_results", every=timedelta(days=1), args=("--min-age-days", "7")),

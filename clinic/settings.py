@@ -381,6 +381,15 @@ CONSULTATION_UNANSWERED_CALLS_TO_CLOSE = env.int(
 )
 # How far back a request from the same phone number is shown as an earlier request.
 CONSULTATION_SAME_NUMBER_DAYS = env.int("CONSULTATION_SAME_NUMBER_DAYS", default=365)
+# Bookable call times: slots of this many minutes inside CLINIC_OPENING_HOURS on business days,
+# at least this many business hours ahead, up to this many business days out. How many calls one
+# slot takes is set per day in the admin ("Call capacity"); days without a setting take the default.
+CONSULTATION_CALL_SLOT_MINUTES = env.int("CONSULTATION_CALL_SLOT_MINUTES", default=15)
+CONSULTATION_BOOKING_MIN_BUSINESS_HOURS = env.int(
+    "CONSULTATION_BOOKING_MIN_BUSINESS_HOURS", default=2
+)
+CONSULTATION_BOOKING_BUSINESS_DAYS = env.int("CONSULTATION_BOOKING_BUSINESS_DAYS", default=10)
+CONSULTATION_CALLS_PER_SLOT = env.int("CONSULTATION_CALLS_PER_SLOT", default=1)
 
 
 # EMAIL AND TASKS

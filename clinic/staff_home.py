@@ -194,3 +194,29 @@ def tile_groups(request, tiles=None):
             }
         )
     return list(groups.items())
+
+
+def todays_booked_calls(request, now=None):
+    """Today's booked calls (clinic date) in order: [{"time", "number", "url"}], open requests
+    only; one query. Empty for people who may not see requests."""
+    if not request.user.has_perm("consultations.view_consultationrequest"):
+        return None
+    from consultations.business_days import clinic_date
+    from consultations.models import ConsultationRequest
+    from consultations.slots import day_bounds, slot_time
+
+    start, end = day_bounds(clinic_date(now or timezone.now()))
+    booked = (
+        ConsultationRequest.objects.open()
+        .filter(call_at__gte=start, call_at__lt=end)
+        .order_by("call_at", "pk")
+        .values_list("pk", "call_at")
+    )
+    return [
+        {
+            "time": slot_time(call_at),
+            "number": pk,
+            "url": reverse("admin:consultations_consultationrequest_change", args=[pk]),
+        }
+        for pk, call_at in booked
+    ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import audit, export, services
+from .admin_calls import BookedCallAdminMixin, BookedCallFilter
 from .admin_filters import AssigneeFilter, OverdueFilter, StatusFilter, request_workers
 from .admin_followup import FollowUpAdminMixin, ReadyToCloseFilter
 from .clinic_time import clinic_time, in_clinic_time
@@ -64,7 +65,7 @@ class ConsultationRequestChangeList(ChangeList):
 
 
 @admin.register(ConsultationRequest)
-class ConsultationRequestAdmin(FollowUpAdminMixin, admin.ModelAdmin):
+class ConsultationRequestAdmin(BookedCallAdminMixin, FollowUpAdminMixin, admin.ModelAdmin):
     form = FollowUpForm
     inlines = [CallAttemptInline]
     list_display = [
@@ -73,6 +74,7 @@ class ConsultationRequestAdmin(FollowUpAdminMixin, admin.ModelAdmin):
         "waiting",
         "status",
         "assigned_to_display",
+        "booked_call",
         "best_times_display",
         "voicemail",
         "language_display",
@@ -87,6 +89,7 @@ class ConsultationRequestAdmin(FollowUpAdminMixin, admin.ModelAdmin):
         ReadyToCloseFilter,
         "call_language",
         "interpreter",
+        BookedCallFilter,
     ]
     list_select_related = ["assigned_to"]
     list_per_page = 50
@@ -103,6 +106,7 @@ class ConsultationRequestAdmin(FollowUpAdminMixin, admin.ModelAdmin):
     readonly_fields = [
         "received",
         "call_due",
+        "booked_call_detail",
         "name",
         "phone_link",
         "email",
@@ -117,7 +121,7 @@ class ConsultationRequestAdmin(FollowUpAdminMixin, admin.ModelAdmin):
         "personal_data_purged_at",
     ]
     fieldsets = [
-        (_("Request"), {"fields": ["received", "call_due"]}),
+        (_("Request"), {"fields": ["received", "call_due", "booked_call_detail"]}),
         (
             _("Patient"),
             {

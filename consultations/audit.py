@@ -27,9 +27,19 @@ VIA_CLOSE_DUPLICATE = "admin action: close as duplicate"
 VIA_CLOSE_NOT_REACHED = "admin action: close as not reached"
 VIA_STOP_CONTACTING = "admin action: stop contacting"
 VIA_ADD_PAGE = "admin add page"
+VIA_CALL_LINK = "patient's change link"
+VIA_MOVE_CALL = "admin: move booked call"
 
 # Values of these fields are recorded when they change; for every other field only its name.
-VALUE_FIELDS = {"status", "close_reason", "assigned_to", "closed_at", "outcome", "called_at"}
+VALUE_FIELDS = {
+    "status",
+    "close_reason",
+    "assigned_to",
+    "closed_at",
+    "outcome",
+    "called_at",
+    "call_at",
+}
 EXTRA_LABELS = {
     "call_attempt": _("Call attempt"),
     "export": _("Rows in export"),
@@ -64,6 +74,11 @@ def diff(before, after):
         else:
             changes.append({"field": name})
     return changes
+
+
+def moment(value):
+    """A datetime (or None) as stored in an audit entry."""
+    return _plain(value)
 
 
 def _plain(value):

@@ -12,6 +12,7 @@ Business *time* (used to measure how soon a request was first called) counts onl
 opening hours (``CLINIC_OPENING_HOURS``) on business days.
 """
 
+import threading
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
@@ -36,6 +37,17 @@ def parse_opening_hours(value):
     return opens, closes
 
 
+_per_thread = threading.local()
+
+
+def public_holidays():
+    """The US and Minnesota public holidays, built once per thread (the package works each
+    year's dates out on first use and keeps them, so one object is not shared across threads)."""
+    if not hasattr(_per_thread, "holidays"):
+        _per_thread.holidays = holidays.country_holidays("US", subdiv="MN", language="en_US")
+    return _per_thread.holidays
+
+
 class ClinicCalendar:
     """Which dates the clinic is open, with the closure days read once from the database.
 
@@ -48,7 +60,7 @@ class ClinicCalendar:
         self.closed_holiday_names = tuple(
             settings.CLINIC_CLOSED_HOLIDAYS if closed_holidays is None else closed_holidays
         )
-        self._public_holidays = holidays.country_holidays("US", subdiv="MN", language="en_US")
+        self._public_holidays = public_holidays()
 
     @cached_property
     def closure_days(self):

@@ -20,6 +20,7 @@ from .business_days import (
     promised_call_date,
     subtract_business_days,
 )
+from .clinic_time import in_clinic_time
 
 PHONE_SEARCH_CHARACTERS = re.compile(r"^[\d\s()+.\-/]+$")
 
@@ -50,16 +51,18 @@ class ConsultationRequestQuerySet(models.QuerySet):
 
     def overdue_q(self, now=None, calendar=None):
         """Open, never called, and received at least CONSULTATION_OVERDUE_BUSINESS_DAYS
-        business days ago (clinic time; weekends, closed holidays and closure days skipped)."""
+        business days ago (clinic time; weekends, closed holidays and closure days skipped), or,
+        when the patient booked a call time, that time has passed."""
         cutoff = subtract_business_days(
             now or timezone.now(), settings.CONSULTATION_OVERDUE_BUSINESS_DAYS, calendar
         )
         never_called = ~models.Exists(CallAttempt.objects.filter(request=models.OuterRef("pk")))
-        return (
-            models.Q(status__in=ConsultationRequest.AWAITING_CALL_STATUSES)
-            & models.Q(created_at__lte=cutoff)
-            & never_called
+        # A booked call is the promise: overdue once its time has passed without a call logged.
+        # (Both halves are never NULL, so the "not overdue" filter, its negation, is exact.)
+        due = models.Q(call_at__isnull=True, created_at__lte=cutoff) | models.Q(
+            call_at__isnull=False, call_at__lte=now or timezone.now()
         )
+        return models.Q(status__in=ConsultationRequest.AWAITING_CALL_STATUSES) & due & never_called
 
     def overdue(self, now=None):
         return self.filter(self.overdue_q(now))
@@ -308,6 +311,25 @@ class ConsultationRequest(models.Model):
     first_call_on_time = models.BooleanField(
         _("first called within the promise"), null=True, blank=True, editable=False
     )
+    # A call time the patient booked on the form (clinic time slot start), and what they asked
+    # to be emailed about it. The version changes with every change, so a change link works once.
+    call_at = models.DateTimeField(_("booked call time"), null=True, blank=True, editable=False)
+    call_version = models.PositiveIntegerField(default=0, editable=False)
+    call_confirmation_wanted = models.BooleanField(
+        _("confirmation email wanted"), default=False, editable=False
+    )
+    call_reminder_wanted = models.BooleanField(
+        _("reminder email wanted"), default=False, editable=False
+    )
+    call_confirmation_sent_at = models.DateTimeField(
+        _("confirmation emailed"), null=True, blank=True, editable=False
+    )
+    call_reminder_sent_at = models.DateTimeField(
+        _("reminder emailed"), null=True, blank=True, editable=False
+    )
+    call_cancelled_at = models.DateTimeField(
+        _("patient cancelled the booked call"), null=True, blank=True, editable=False
+    )
 
     objects = ConsultationRequestQuerySet.as_manager()
 
@@ -322,6 +344,7 @@ class ConsultationRequest(models.Model):
             models.Index(fields=["submission_fingerprint", "created_at"]),
             models.Index(fields=["phone_key", "created_at"]),
             models.Index(fields=["created_at"], name="consult_received_idx"),
+            models.Index(fields=["call_at"], name="consult_call_at_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -605,3 +628,52 @@ class DigestRun(models.Model):
 
     def __str__(self):
         return f"Daily digest of {self.clinic_date.isoformat()}"
+
+
+class CallCapacity(models.Model):
+    """How many calls each bookable time slot takes on one date (how many intake staff are on
+    the phones). Dates without one take CONSULTATION_CALLS_PER_SLOT."""
+
+    date = models.DateField(_("date"), unique=True)
+    calls_per_slot = models.PositiveSmallIntegerField(
+        _("calls per time slot"),
+        help_text=_("How many patients can book the same time. 0 offers no times that day."),
+    )
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("call capacity")
+        verbose_name_plural = _("call capacity")
+
+    def __str__(self):
+        return formats.date_format(self.date, "DATE_FORMAT")
+
+
+class BlockedTime(models.Model):
+    """A stretch of time patients cannot book a call in (a meeting, time off)."""
+
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    reason = models.CharField(
+        _("reason"), max_length=100, blank=True, help_text=_("For staff only.")
+    )
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("blocked call time")
+        verbose_name_plural = _("blocked call times")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="blocked_time_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return formats.date_format(in_clinic_time(self.starts_at), "DATETIME_FORMAT")
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError(
+                {"ends_at": ValidationError(_("Choose an end after the start."), code="order")}
+            )

@@ -4,6 +4,7 @@ Called by the views, the admin and the management commands alike. Every operatio
 request records who did it in the audit trail (see ``audit``).
 """
 
+import hashlib
 import logging
 from datetime import timedelta
 from functools import partial
@@ -14,13 +15,22 @@ from django.utils import timezone
 
 from . import audit
 from .models import AuditEntry, CallAttempt, ConsultationRequest, DoNotContact
-from .tasks import notify_staff_of_request
+from .slots import SlotBook
+from .tasks import CallEmail, email_call_time, notify_staff_of_request
 
 logger = logging.getLogger(__name__)
 
 
 class OverHourlyLimit(Exception):
     """The client has sent as many requests this hour as the clinic accepts from one place."""
+
+
+class SlotTaken(Exception):
+    """The call time chosen is no longer free (booked up, blocked or too soon)."""
+
+
+class StaleBooking(Exception):
+    """The change link was made for a booking that has changed since (it works once)."""
 
 
 def _lock_submissions(*keys):
@@ -37,12 +47,29 @@ def _lock_submissions(*keys):
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(key[:15], 16)])
 
 
-def submit_request(*, consultation, fingerprint, client_key):
+def _slot_key(slot):
+    return hashlib.sha256(f"consultations.slot:{slot.isoformat()}".encode()).hexdigest()
+
+
+def _book(consultation, slot, *, now):
+    """Give ``consultation`` the call time ``slot`` if it is still free; call inside a
+    transaction. Bookings of one slot are serialised across app servers (see _lock_submissions),
+    so a slot never takes more calls than its capacity."""
+    _lock_submissions(_slot_key(slot))
+    if not SlotBook(now=now).is_free(slot):
+        raise SlotTaken
+    consultation.call_at = slot
+    consultation.call_version += 1
+
+
+def submit_request(*, consultation, fingerprint, client_key, call_at=None):
     """Store a patient's unsaved request and have staff told, once it is committed.
 
     Returns the stored request, or None when an identical one arrived within
     CONSULTATION_DUPLICATE_WINDOW_MINUTES (the patient is thanked all the same). Raises
-    OverHourlyLimit when the client already sent CONSULTATION_RATE_LIMIT_PER_HOUR this hour.
+    OverHourlyLimit when the client already sent CONSULTATION_RATE_LIMIT_PER_HOUR this hour, and
+    SlotTaken when ``call_at`` (a bookable slot the patient chose) is no longer free: only a
+    stored request holds a slot, so bots and clients over the limit book nothing.
     """
     with transaction.atomic():
         _lock_submissions(client_key, fingerprint)
@@ -57,12 +84,19 @@ def submit_request(*, consultation, fingerprint, client_key):
         if last_hour.count() >= settings.CONSULTATION_RATE_LIMIT_PER_HOUR:
             logger.warning("Consultation request refused: a client is over the hourly limit.")
             raise OverHourlyLimit
+        if call_at is not None:
+            _book(consultation, call_at, now=now)
         consultation.client_key = client_key
         consultation.submission_fingerprint = fingerprint
         consultation.save()
         transaction.on_commit(
             partial(notify_staff_of_request.enqueue, consultation.pk), robust=True
         )
+        if call_at is not None and consultation.call_confirmation_wanted and consultation.email:
+            transaction.on_commit(
+                partial(email_call_time.enqueue, consultation.pk, CallEmail.CONFIRMATION),
+                robust=True,
+            )
     logger.info("%s received.", consultation)
     return consultation
 
@@ -345,3 +379,55 @@ def add_staff_request(*, consultation, by):
             via=audit.VIA_ADD_PAGE,
         )
     return consultation
+
+
+# --- booked call times: the patient changes or cancels, staff move ---
+
+
+def _call_changed(consultation, before, *, by, via):
+    consultation.save(update_fields=["call_at", "call_version", "call_cancelled_at", "updated_at"])
+    AuditEntry.record(
+        by,
+        AuditEntry.Action.CHANGED,
+        consultation.pk,
+        [{"field": "call_at", "old": before, "new": audit.moment(consultation.call_at)}],
+        via=via,
+    )
+
+
+def _locked(consultation):
+    return ConsultationRequest.objects.select_for_update().get(pk=consultation.pk)
+
+
+def change_call(*, consultation, call_at, version, by=None, via=audit.VIA_CALL_LINK):
+    """Move the booked call to the free slot ``call_at``. ``version`` is the booking the change
+    was asked from: a stale one (a link already used) raises StaleBooking. The patient is
+    emailed the new time and a new link when they asked for email."""
+    with transaction.atomic():
+        _lock_submissions(_slot_key(call_at))
+        current = _locked(consultation)
+        if current.call_version != version:
+            raise StaleBooking
+        before = audit.moment(current.call_at)
+        _book(current, call_at, now=timezone.now())
+        current.call_cancelled_at = None
+        _call_changed(current, before, by=by, via=via)
+        if current.call_confirmation_wanted and current.email:
+            kind = CallEmail.CHANGED if by is None else CallEmail.MOVED
+            transaction.on_commit(partial(email_call_time.enqueue, current.pk, kind), robust=True)
+    return current
+
+
+def cancel_call(*, consultation, version):
+    """The patient cancelled their booked call: the slot is free again and the request shows
+    staff that it was cancelled (it goes back to being called within the promise)."""
+    with transaction.atomic():
+        current = _locked(consultation)
+        if current.call_version != version or current.call_at is None:
+            raise StaleBooking
+        before = audit.moment(current.call_at)
+        current.call_at = None
+        current.call_version += 1
+        current.call_cancelled_at = timezone.now()
+        _call_changed(current, before, by=None, via=audit.VIA_CALL_LINK)
+    return current

@@ -1,7 +1,8 @@
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
+from django.db import models
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -45,4 +46,63 @@ def notify_staff_of_request(request_id):
     ConsultationRequest.objects.filter(pk=request_id, notified_at__isnull=True).update(
         notified_at=timezone.now()
     )
+    return True
+
+
+class CallEmail(models.TextChoices):
+    CONFIRMATION = "confirmation", "Confirmation"
+    REMINDER = "reminder", "Reminder"
+    MOVED = "moved", "Moved by staff"
+    CHANGED = "changed", "Changed by the patient"
+
+
+# Which field records that each email went out: at most one confirmation and one reminder.
+SENT_FIELD = {
+    CallEmail.CONFIRMATION: "call_confirmation_sent_at",
+    CallEmail.REMINDER: "call_reminder_sent_at",
+}
+
+
+@task()
+def email_call_time(request_id, kind):
+    """Email the patient their booked call time: the time, the clinic's phone number, a calendar
+    file and the link to change or cancel it. Nothing else they typed. Returns True when sent."""
+    from .call_links import calendar_file, change_url
+    from .slots import describe_slot
+
+    wanted = {
+        CallEmail.CONFIRMATION: "call_confirmation_wanted",
+        CallEmail.REMINDER: "call_reminder_wanted",
+        CallEmail.MOVED: "call_confirmation_wanted",
+        CallEmail.CHANGED: "call_confirmation_wanted",
+    }[kind]
+    pending = ConsultationRequest.objects.filter(
+        pk=request_id,
+        call_at__gt=timezone.now(),
+        personal_data_purged_at__isnull=True,
+        **{wanted: True},
+    ).exclude(email="")
+    if kind in SENT_FIELD:
+        pending = pending.filter(**{f"{SENT_FIELD[kind]}__isnull": True})
+    consultation = pending.first()
+    if consultation is None:
+        return False
+    context = {
+        "kind": kind,
+        "call_time": describe_slot(consultation.call_at),
+        "change_url": change_url(consultation),
+        "clinic": settings.CLINIC,
+    }
+    subject = render_to_string("consultations/email/call_time_subject.txt", context)
+    message = EmailMessage(
+        " ".join(subject.split()),
+        render_to_string("consultations/email/call_time_body.txt", context),
+        to=[consultation.email],
+    )
+    message.attach("call.ics", calendar_file(consultation), "text/calendar")
+    message.send()
+    if kind in SENT_FIELD:
+        ConsultationRequest.objects.filter(pk=request_id).update(
+            **{SENT_FIELD[kind]: timezone.now()}
+        )
     return True

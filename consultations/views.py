@@ -3,9 +3,11 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.core import signing
+from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import CreateView, TemplateView
@@ -14,11 +16,14 @@ from clinic.client_address import client_address
 from clinic.keyed_hash import keyed_hash
 
 from . import services
+from .call_forms import CallTimeForm, parse_slot
 from .forms import ConsultationRequestForm
+from .slots import SlotBook, describe_slot
 
 logger = logging.getLogger(__name__)
 
 CALL_DATE_SALT = "consultations.thanks.call-by"
+CALL_TIME_SALT = "consultations.thanks.call-at"
 # The thanks page is seen right after sending; an old link falls back to the general wording.
 CALL_DATE_MAX_AGE = timedelta(days=2)
 
@@ -40,6 +45,31 @@ class ConsultationRequestView(CreateView):
     template_name = "consultations/request.html"
     success_url = reverse_lazy("consultations:thanks")
 
+    def get_context_data(self, **kwargs):
+        if "call_form" not in kwargs:
+            # A posted form shown again from outside this view (the database away, an expired
+            # form token) keeps the call time and email choices too.
+            posted = self.request.POST if self.request.method == "POST" else {}
+            kwargs["call_form"] = CallTimeForm(
+                initial={
+                    "call_at": posted.get("call_at"),
+                    "confirm_by_email": "confirm_by_email" in posted,
+                    "remind_by_email": "remind_by_email" in posted,
+                },
+                slots=self.slots,
+                show_day=posted.get("show_day"),
+            )
+        return super().get_context_data(**kwargs)
+
+    @cached_property
+    def slots(self):
+        try:
+            return SlotBook()
+        except DatabaseError:
+            # The rest of the form needs no database: patients can still fill it in.
+            logger.warning("Call times could not be read: the database is unavailable.")
+            return SlotBook.unavailable_now()
+
     def post(self, request, *args, **kwargs):
         self.object = None
         form = self.get_form()
@@ -47,29 +77,77 @@ class ConsultationRequestView(CreateView):
             # Counted in the log (never the content) so a real person caught by it can be noticed.
             logger.warning("Consultation form: the hidden field was filled; nothing stored.")
             return redirect(self.success_url)
-        if form.is_valid():
-            return self.form_valid(form)
-        return self.form_invalid(form)
+        if "show_day" in request.POST:
+            # Another day of call times: the same page again, everything typed kept, no errors.
+            return self.render_to_response(self.get_context_data(**self.typed(request.POST)))
+        call_form = CallTimeForm(request.POST, slots=self.slots)
+        if form.is_valid() & call_form.is_valid():  # both validated, so both show their errors
+            call_form.check_email(form.cleaned_data["email"])
+        if form.is_valid() and call_form.is_valid():
+            return self.form_valid(form, call_form)
+        for errors in call_form.errors.values():
+            # Listed in the summary at the top as well, where the patient looks first.
+            for error in errors:
+                form.add_error(None, error)
+        return self.render_to_response(self.get_context_data(form=form, call_form=call_form))
 
-    def form_valid(self, form):
+    def typed(self, data, *, drop_call_time=False):
+        """Unbound forms that show what was typed, for a page that is not a submission."""
+        initial = {
+            name: data.getlist(name) if name == "best_times" else data.get(name)
+            for name in data
+            if name != "csrfmiddlewaretoken"
+        }
+        if drop_call_time:
+            initial.pop("call_at", None)
+        return {
+            "form": self.form_class(initial=initial),
+            "call_form": CallTimeForm(
+                initial=initial, slots=self.slots, show_day=data.get("show_day")
+            ),
+        }
+
+    def form_valid(self, form, call_form):
+        consultation = form.save(commit=False)
+        call_at = call_form.cleaned_data["call_at"]
+        if call_at is not None:
+            consultation.call_confirmation_wanted = call_form.cleaned_data["confirm_by_email"]
+            consultation.call_reminder_wanted = call_form.cleaned_data["remind_by_email"]
         try:
             self.object = services.submit_request(
-                consultation=form.save(commit=False),
+                consultation=consultation,
                 fingerprint=form.fingerprint(),
                 client_key=client_key(client_address(self.request)),
+                call_at=call_at,
             )
         except services.OverHourlyLimit:
             # The form comes back filled in, so nothing typed is lost; the page says to call.
-            context = self.get_context_data(form=form, rate_limited=True)
+            context = self.get_context_data(form=form, call_form=call_form, rate_limited=True)
             response = self.render_to_response(context, status=429)
             response["Retry-After"] = "3600"
             return response
+        except services.SlotTaken:
+            # Free when the page loaded, full (or blocked) now: the form again, with what was
+            # typed, a plain message and the next free times.
+            self.__dict__.pop("slots", None)
+            context = self.get_context_data(
+                **self.typed(self.request.POST, drop_call_time=True),
+                slot_taken=True,
+                next_free=[describe_slot(slot) for slot in self.slots.next_free()],
+            )
+            return self.render_to_response(context, status=409)
         if self.object is None:  # the same request again: thanked, with the general wording
             return redirect(self.success_url)
-        token = signing.dumps(
-            self.object.promised_call_date().isoformat(), salt=CALL_DATE_SALT, compress=False
-        )
-        return redirect(f"{self.success_url}?{urlencode({'by': token})}")
+        query = {
+            "by": signing.dumps(
+                self.object.promised_call_date().isoformat(), salt=CALL_DATE_SALT, compress=False
+            )
+        }
+        if self.object.call_at is not None:
+            query["at"] = signing.dumps(
+                self.object.call_at.isoformat(), salt=CALL_TIME_SALT, compress=False
+            )
+        return redirect(f"{self.success_url}?{urlencode(query)}")
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -80,7 +158,23 @@ class ThanksView(TemplateView):
     template_name = "consultations/thanks.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "call_by": self.call_by()}
+        return {
+            **super().get_context_data(**kwargs),
+            "call_by": self.call_by(),
+            "call_time": self.call_time(),
+        }
+
+    def call_time(self):
+        """The booked call time, from a signed token holding only that time."""
+        token = self.request.GET.get("at", "")
+        if not token or len(token) > 200:
+            return None
+        try:
+            value = signing.loads(token, salt=CALL_TIME_SALT, max_age=CALL_DATE_MAX_AGE)
+        except signing.BadSignature:
+            return None
+        slot = parse_slot(value)
+        return describe_slot(slot) if slot else None
 
     def call_by(self):
         token = self.request.GET.get("by", "")

@@ -222,9 +222,13 @@ def test_consultation_form_with_the_keyboard_alone(page):
     # The language group stops on the page's language, the interpreter group on "No".
     order += ["id_call_language_0", "id_call_language_other", "id_interpreter_1", "id_note"]
     order += ["id_heard_about", "id_consent"]
+    # Then the optional call-time step: its radio group (one stop), the next day, the emails.
+    order += ["id_call_at_0", "", "id_confirm_by_email", "id_remind_by_email"]
     for expected in order[1:]:
         page.keyboard.press("Tab")
         assert focused_id(page) == expected
+        if not expected:
+            expect(page.locator(":focus")).to_have_text(re.compile(r"^Later day: "))
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Ask us to call me")).to_be_focused()
 
@@ -263,7 +267,7 @@ def test_consultation_form_with_the_keyboard_alone(page):
     expect(
         page.get_by_label("I am 18 or older, and I agree to be called at this number.")
     ).to_be_checked()
-    page.keyboard.press("Tab")
+    tab_to(page, "button.button--primary")
     page.keyboard.press("Enter")
 
     expect(page).to_have_url(re.compile(r"/consultation/thanks/(\?by=[\w:%-]+)?$"))

@@ -115,7 +115,7 @@ def test_patient_switches_to_spanish_reads_and_asks_for_a_call_by_keyboard(open_
     page.keyboard.type("555 0123")
     tab_to(page, "#id_best_times_0")
     page.keyboard.press("Space")
-    tab_to(page, "button[type=submit]")
+    tab_to(page, "button.button--primary[type=submit]")
     page.keyboard.press("Enter")
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
@@ -137,7 +137,7 @@ def test_patient_switches_to_spanish_reads_and_asks_for_a_call_by_keyboard(open_
     expect(page.get_by_label("Sí, por favor")).to_be_checked()
     tab_to(page, "#id_consent")
     page.keyboard.press("Space")
-    tab_to(page, "button[type=submit]")
+    tab_to(page, "button.button--primary[type=submit]")
     page.keyboard.press("Enter")
 
     expect(page).to_have_url(re.compile(r"/es/consultation/thanks/\?by=[^&]+$"))

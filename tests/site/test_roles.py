@@ -31,6 +31,15 @@ def test_intake_staff_work_requests_and_call_attempts():
         ("consultations", "add_closureday"),
         ("consultations", "change_closureday"),
         ("consultations", "delete_closureday"),
+        # Calls per time slot per day, and times patients cannot book a call.
+        ("consultations", "view_callcapacity"),
+        ("consultations", "add_callcapacity"),
+        ("consultations", "change_callcapacity"),
+        ("consultations", "delete_callcapacity"),
+        ("consultations", "view_blockedtime"),
+        ("consultations", "add_blockedtime"),
+        ("consultations", "change_blockedtime"),
+        ("consultations", "delete_blockedtime"),
     }
 
 
