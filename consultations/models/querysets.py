@@ -1,0 +1,153 @@
+"""The filters staff lists and counts are made of: open, overdue, ready to close, same number."""
+
+import re
+from datetime import timedelta
+
+import phonenumbers
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from ..business_days import (
+    subtract_business_days,
+)
+
+PHONE_SEARCH_CHARACTERS = re.compile(r"^[\d\s()+.\-/]+$")
+
+
+class ConsultationRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=self.model.OPEN_STATUSES)
+
+    def phone_or_number_q(self, term):
+        """A filter for what staff type to find a request: a phone number however written
+        (numbers are stored as E.164, "+16515550123"; "(651) 555-0123", "651.555.0123",
+        "1 651 555 0123" and a bare "0123" all find it) or a request number ("#42")."""
+        term = term.strip()
+        query = models.Q()
+        request_number = re.fullmatch(r"#?\s*(\d{1,18})", term)
+        if request_number:
+            query |= models.Q(pk=int(request_number.group(1)))
+        digits = phonenumbers.normalize_digits_only(term)
+        if not PHONE_SEARCH_CHARACTERS.match(term) or len(digits) < 4:
+            return query
+        query |= models.Q(phone__contains=digits)
+        try:
+            number = phonenumbers.parse(term, "US")
+        except phonenumbers.NumberParseException:
+            return query
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return query | models.Q(phone=e164)
+
+    def overdue_q(self, now=None, calendar=None):
+        """Open, never called, and received at least CONSULTATION_OVERDUE_BUSINESS_DAYS
+        business days ago (clinic time; weekends, closed holidays and closure days skipped), or,
+        when the patient booked a call time, that time has passed."""
+        cutoff = subtract_business_days(
+            now or timezone.now(), settings.CONSULTATION_OVERDUE_BUSINESS_DAYS, calendar
+        )
+        never_called = ~models.Exists(CallAttempt.objects.filter(request=models.OuterRef("pk")))
+        # A booked call is the promise: overdue once its time has passed without a call logged.
+        # (Both halves are never NULL, so the "not overdue" filter, its negation, is exact.)
+        due = models.Q(call_at__isnull=True, created_at__lte=cutoff) | models.Q(
+            call_at__isnull=False, call_at__lte=now or timezone.now()
+        )
+        return models.Q(status__in=self.model.AWAITING_CALL_STATUSES) & due & never_called
+
+    def overdue(self, now=None):
+        return self.filter(self.overdue_q(now))
+
+    def unanswered_q(self):
+        """Open, never reached, with at least CONSULTATION_UNANSWERED_CALLS_TO_CLOSE unanswered
+        calls made on at least two different clinic days: ready to close as not reached."""
+        clinic_zone = timezone.get_default_timezone()
+        unanswered = CallAttempt.objects.filter(
+            request=models.OuterRef("pk"), outcome__in=CallAttempt.UNANSWERED_OUTCOMES
+        ).order_by()
+        answered = CallAttempt.objects.filter(
+            request=models.OuterRef("pk"),
+            outcome__in=[CallAttempt.Outcome.REACHED, CallAttempt.Outcome.CALL_LATER],
+        )
+        summary = unanswered.values("request").annotate(
+            count=models.Count("pk"),
+            days=models.Count(TruncDate("called_at", tzinfo=clinic_zone), distinct=True),
+        )
+        return (
+            models.Q(status__in=self.model.AWAITING_CALL_STATUSES)
+            & ~models.Exists(answered)
+            & models.Q(
+                models.Exists(
+                    summary.filter(
+                        count__gte=settings.CONSULTATION_UNANSWERED_CALLS_TO_CLOSE, days__gte=2
+                    )
+                )
+            )
+        )
+
+    def not_reached(self):
+        return self.filter(self.unanswered_q())
+
+    def with_contact_flags(self, now=None):
+        """Annotate same_number_count (other requests from this number in the last
+        CONSULTATION_SAME_NUMBER_DAYS days, any status) and do_not_contact (the number asked
+        not to be called)."""
+        since = (now or timezone.now()) - timedelta(days=settings.CONSULTATION_SAME_NUMBER_DAYS)
+        same_number = (
+            self.model.objects.filter(phone_key=models.OuterRef("phone_key"), created_at__gte=since)
+            .exclude(pk=models.OuterRef("pk"))
+            .exclude(phone_key="")
+            .order_by()
+            .values("phone_key")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            same_number_count=Coalesce(models.Subquery(same_number), 0),
+            do_not_contact=models.Exists(
+                DoNotContact.objects.filter(number_key=models.OuterRef("phone_key"))
+            ),
+            ready_to_close=models.ExpressionWrapper(
+                self.unanswered_q(), output_field=models.BooleanField()
+            ),
+        )
+
+    def with_call_summary(self, now=None):
+        """Annotate call_count, last_outcome, last_called_at and is_overdue in the same query."""
+        attempts = CallAttempt.objects.filter(request=models.OuterRef("pk"))
+        latest = attempts.order_by("-called_at", "-pk")
+        return self.annotate(
+            call_count=Coalesce(
+                models.Subquery(
+                    attempts.order_by()
+                    .values("request")
+                    .annotate(count=models.Count("pk"))
+                    .values("count")
+                ),
+                0,
+            ),
+            last_outcome=models.Subquery(latest.values("outcome")[:1]),
+            last_called_at=models.Subquery(latest.values("called_at")[:1]),
+            is_overdue=models.ExpressionWrapper(
+                self.overdue_q(now), output_field=models.BooleanField()
+            ),
+        )
+
+    def due_for_purge(self, now=None):
+        """Closed (or not a fit) longer than CONSULTATION_RETENTION_DAYS, personal data still held.
+
+        Requests closed without a recorded closing time count from their last update, which is
+        never earlier than the closing.
+        """
+        cutoff = (now or timezone.now()) - timedelta(days=settings.CONSULTATION_RETENTION_DAYS)
+        return self.annotate(
+            closed_since=Coalesce("closed_at", "updated_at"),
+        ).filter(
+            status__in=self.model.CLOSED_STATUSES,
+            personal_data_purged_at__isnull=True,
+            closed_since__lte=cutoff,
+        )
+
+
+# The models these filters join, imported last: they are defined after the queryset.
+from .records import CallAttempt, DoNotContact  # noqa: E402
