@@ -7,7 +7,7 @@ with the production settings and DEBUG off, signed in as a throwaway superuser f
     .venv/bin/python -m bench.profile post                  # a valid submission
     .venv/bin/python -m bench.profile invalid               # an empty submission
     .venv/bin/python -m bench.profile list                  # the admin request list
-    .venv/bin/python -m bench.profile change                # a request's admin page
+    .venv/bin/python -m bench.profile change                # a request with 20 calls
     BENCH_PROFILE_REQUESTS=200 BENCH_PROFILE_TOP=15 .venv/bin/python -m bench.profile form
 
 Prints the median Django CPU per request (without the profiler), then the top entries by own
@@ -57,7 +57,6 @@ def requester(page):
     from django.test import Client
 
     from bench.in_process import staff_session
-    from consultations.models import ConsultationRequest
 
     client = Client(HTTP_HOST="127.0.0.1")
     admin = f"/{settings.ADMIN_URL}consultations/consultationrequest/"
@@ -90,9 +89,9 @@ def requester(page):
     if page == "list":
         return lambda: check(client.get(admin, secure=True), 200)
     if page == "change":
-        consultation = (
-            ConsultationRequest.objects.filter(call_attempts__isnull=False).order_by("-pk").first()
-        )
+        from bench.targets import request_with_calls
+
+        consultation = request_with_calls()
         return lambda: check(client.get(f"{admin}{consultation.pk}/change/", secure=True), 200)
     raise SystemExit(f"unknown page {page!r}: form, post, invalid, list or change")
 
