@@ -12,6 +12,7 @@ Business *time* (used to measure how soon a request was first called) counts onl
 opening hours (``CLINIC_OPENING_HOURS``) on business days.
 """
 
+import functools
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
@@ -37,6 +38,13 @@ def parse_opening_hours(value):
     return opens, closes
 
 
+@functools.cache
+def public_holidays():
+    """Minnesota's public holidays, one object per process: building it costs more than a
+    whole request, and it fills in each year's dates once, when first asked about that year."""
+    return holidays.country_holidays("US", subdiv="MN", language="en_US")
+
+
 class ClinicCalendar:
     """Which dates the clinic is open, with the closure days read once from the database.
 
@@ -49,7 +57,7 @@ class ClinicCalendar:
         self.closed_holiday_names = tuple(
             settings.CLINIC_CLOSED_HOLIDAYS if closed_holidays is None else closed_holidays
         )
-        self._public_holidays = holidays.country_holidays("US", subdiv="MN", language="en_US")
+        self._public_holidays = public_holidays()
 
     @cached_property
     def closure_days(self):
