@@ -33,7 +33,9 @@ DJANGO_FORMS_TEMPLATES = Path(django.forms.__file__).parent / "templates"
 
 def environment(**options):
     """Jinja2 with Django's translations: {{ _("...") }} and {% trans %} use the active language."""
-    options = {**options, "extensions": ["jinja2.ext.i18n"]}
+    # cache_size -1: a plain dict of compiled templates (the default, an LRU of 400, takes a
+    # lock and reorders on every lookup, and widgets look templates up for every option).
+    options = {**options, "extensions": ["jinja2.ext.i18n"], "cache_size": -1}
     options.pop("autoescape", None)
     env = Environment(autoescape=True, **options)
     env.install_gettext_translations(translation, newstyle=True)
@@ -51,15 +53,19 @@ class Unkeepable(Exception):
 
 def frozen(value):
     """A hashable copy of a widget context that tells apart everything the template could show,
-    including safe from unsafe strings."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if isinstance(value, PLAIN_TYPES):
-        return (type(value), value)
-    if isinstance(value, dict):
+    including safe from unsafe strings and True from 1. Plain strings, the most common values,
+    stand for themselves (nothing else in a key equals a string)."""
+    kind = type(value)
+    if kind is str or value is None:
+        return value
+    if kind is dict:
         return (dict, tuple((key, frozen(item)) for key, item in value.items()))
-    if isinstance(value, (list, tuple)):
-        return (type(value), tuple(frozen(item) for item in value))
+    if kind is list or kind is tuple:
+        return (kind, tuple(frozen(item) for item in value))
+    if isinstance(value, Promise):
+        return frozen(str(value))
+    if isinstance(value, PLAIN_TYPES):
+        return (kind, value)
     raise Unkeepable
 
 
@@ -95,7 +101,7 @@ class FastFormRenderer(BaseRenderer):
     field_template_name = "forms/field.html"
 
     def __init__(self):
-        self._engines = {}
+        self._templates = {}
         self._kept = {}
 
     def render(self, template_name, context, request=None):
@@ -134,10 +140,13 @@ class FastFormRenderer(BaseRenderer):
         )
 
     def get_template(self, template_name):
-        engine = self._engines.get(template_name)
-        if engine is None:
-            engine = self._engines[template_name] = self._choose(template_name)
-        return engine.get_template(template_name)
+        template = self._templates.get(template_name)
+        if template is None:
+            engine = self._choose(template_name)
+            template = engine.get_template(template_name)
+            if not settings.DEBUG:  # while developing, an edited template shows at once
+                self._templates[template_name] = template
+        return template
 
     def _choose(self, template_name):
         """Jinja2 unless the template exists only for the Django engine, or the project or an

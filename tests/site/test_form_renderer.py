@@ -77,3 +77,11 @@ def test_safe_and_plain_labels_are_kept_apart():
     plain = forms.Select(choices=[("a", "<b>a</b>")]).render("x", None, renderer=renderer)
     safe = forms.Select(choices=[("a", mark_safe("<b>a</b>"))]).render("x", None, renderer=renderer)
     assert "&lt;b&gt;" in plain and "<b>a</b>" in safe
+
+
+def test_true_and_one_are_kept_apart():
+    """A bare attribute (True) and a value of 1 write different markup."""
+    renderer = FastFormRenderer()
+    bare = forms.TextInput(attrs={"data-flag": True}).render("x", None, renderer=renderer)
+    one = forms.TextInput(attrs={"data-flag": 1}).render("x", None, renderer=renderer)
+    assert 'data-flag="1"' in one and 'data-flag="1"' not in bare and "data-flag" in bare
