@@ -73,7 +73,7 @@ def send(client, page, post_body):
         )
     else:
         response = client.get(page["path"], secure=True)
-    expected = 302 if page["method"] == "POST" else 200
+    expected = page.get("status", 302 if page["method"] == "POST" else 200)
     if response.status_code != expected:
         raise BenchError(f"{page['path']} answered {response.status_code} to the test client")
     return response

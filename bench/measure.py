@@ -24,6 +24,7 @@ from .in_process import (
     vary_body,
 )
 from .load import combine, run_wrk
+from .targets import measure_targets
 
 
 def pages_to_measure():
@@ -252,4 +253,5 @@ def measure(server):
             else:
                 page["request"] = {"headers": form["headers"], "body": form["body"]}
         load_rounds(server, pages)
-    return pages
+        targets = measure_targets(server, pages, cookie, form["body"])
+    return pages, targets

@@ -16,6 +16,7 @@ from .config import (
     WARM_UP_SECONDS,
     BenchError,
 )
+from .report_targets import target_lines
 
 RESULTS_START = "<!-- results: written by `make bench`, do not edit by hand -->"
 RESULTS_END = "<!-- end of results -->"
@@ -66,32 +67,31 @@ def stored_note(pages):
 
 
 def verdicts(pages):
-    faq, minimal, admin = pages["faq"], pages["minimal"], pages["admin"]
+    minimal, admin = pages["minimal"], pages["admin"]
     rows = []
 
     def verdict(ok):
         return "met" if ok else "**missed**"
 
     # Ratio of runs made one after the other, median over the rounds.
-    ratio = statistics.median(
-        a["rps"] / b["rps"] for a, b in zip(faq["rounds"], minimal["rounds"], strict=True)
-    )
-    cpu_ratio = minimal["cpu_ms"] / faq["cpu_ms"]
-    rows.append(
-        (
-            f"/faq/ ≥ {TARGET_RATIO:.0%} of the minimal view's throughput",
-            f"{ratio:.1%} (median of the rounds' ratios; "
-            f"{faq['load']['rps']:.0f} ÷ {minimal['load']['rps']:.0f} requests/s)",
-            verdict(ratio >= TARGET_RATIO),
+    for key in ("faq", "search", "question", "consultation"):
+        page = pages[key]
+        ratio = statistics.median(
+            a["rps"] / b["rps"] for a, b in zip(page["rounds"], minimal["rounds"], strict=True)
         )
-    )
-    rows.append(
-        (
-            "the same, by Django CPU per request (steadier on a busy machine)",
-            f"{cpu_ratio:.1%} ({minimal['cpu_ms']:.3f} ms ÷ {faq['cpu_ms']:.3f} ms)",
-            verdict(cpu_ratio >= TARGET_RATIO),
+        cpu_ratio = minimal["cpu_ms"] / page["cpu_ms"]
+        held = key != "consultation"  # the form's target is its Django CPU (see below)
+        rows.append(
+            (
+                f"{page['label']} ≥ {TARGET_RATIO:.0%} of the minimal view's throughput"
+                if held
+                else f"{page['label']}: share of the minimal view's throughput (reported)",
+                f"{ratio:.1%} (median of the rounds' ratios; {page['load']['rps']:.0f} ÷ "
+                f"{minimal['load']['rps']:.0f} requests/s); by Django CPU {cpu_ratio:.1%} "
+                f"({minimal['cpu_ms']:.3f} ms ÷ {page['cpu_ms']:.3f} ms)",
+                verdict(ratio >= TARGET_RATIO) if held else "—",
+            )
         )
-    )
     for page in pages.values():
         if page["public"]:
             p99 = page["load"]["p99_ms"]
@@ -146,7 +146,7 @@ def verdicts(pages):
     return lines
 
 
-def write_report(facts, pages):
+def write_report(facts, pages, targets):
     facts_lines = ["| | |", "| --- | --- |"] + [
         f"| {key} | {value} |" for key, value in facts.items()
     ]
@@ -174,6 +174,10 @@ def write_report(facts, pages):
             "",
             *verdicts(pages),
             "",
+            "### Targets of the form and the request list, by data size",
+            "",
+            *target_lines(targets),
+            "",
             "### Machine",
             "",
             *facts_lines,
@@ -189,8 +193,8 @@ def write_report(facts, pages):
     REPORT.write_text(before + generated + after)
 
 
-def print_table(pages):
+def print_table(pages, targets):
     print()
-    for line in results_table(pages) + [""] + verdicts(pages):
+    for line in results_table(pages) + [""] + verdicts(pages) + [""] + target_lines(targets):
         print(line)
     print()

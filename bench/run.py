@@ -87,7 +87,7 @@ def main():
         setup_django(bench_env(f"{SERVER_URL}/{name}", workdir))
         server = Gunicorn(dict(os.environ), workdir / "logs", extra_args=GUNICORN_ARGS)
         log("starting gunicorn " + " ".join(server.command[3:]))
-        results = measure(server)
+        results, targets = measure(server)
         facts = machine_facts(load_before=load_before, busy_before=busy_before)
     finally:
         if created:
@@ -97,8 +97,8 @@ def main():
             server_command(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             log(f"dropped database {name}")
         shutil.rmtree(workdir, ignore_errors=True)
-    write_report(facts, results)
-    print_table(results)
+    write_report(facts, results, targets)
+    print_table(results, targets)
     log(f"wrote {REPORT.relative_to(BASE_DIR)}")
 
 

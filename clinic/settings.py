@@ -107,6 +107,10 @@ TEMPLATES = [
     },
 ]
 
+# Widgets and field templates: Jinja2 for Django's own (much faster), the template folders for
+# the project's and the admin's (clinic/form_renderer.py).
+FORM_RENDERER = "clinic.form_renderer.FastFormRenderer"
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }

@@ -18,6 +18,7 @@ from functools import cached_property
 
 import holidays
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from .clinic_time import in_clinic_time
@@ -66,9 +67,7 @@ class ClinicCalendar:
     def closure_days(self):
         if self._closure_days is not None:
             return self._closure_days
-        from .models import ClosureDay
-
-        return frozenset(ClosureDay.objects.values_list("date", flat=True))
+        return recent_closure_days()
 
     def holiday_name(self, day):
         """The name of the holiday the clinic closes for on ``day``, or None."""
@@ -100,6 +99,27 @@ class ClinicCalendar:
                 return day
             day -= ONE_DAY
         return day
+
+
+# The closure days are read from the database at most this often per process; saving or deleting
+# one in this process forgets them at once (ConsultationsConfig.ready), so staff see their change
+# straight away and the other processes and servers within this many seconds.
+RECENT_CLOSURE_DAYS_SECONDS = 30
+RECENT_CLOSURE_DAYS_KEY = "consultations:recent-closure-days"
+
+
+def recent_closure_days():
+    days = cache.get(RECENT_CLOSURE_DAYS_KEY)
+    if days is None:
+        from .models import ClosureDay
+
+        days = frozenset(ClosureDay.objects.values_list("date", flat=True))
+        cache.set(RECENT_CLOSURE_DAYS_KEY, days, timeout=RECENT_CLOSURE_DAYS_SECONDS)
+    return days
+
+
+def forget_recent_closure_days(**kwargs):
+    cache.delete(RECENT_CLOSURE_DAYS_KEY)
 
 
 def clinic_calendar():

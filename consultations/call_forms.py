@@ -3,6 +3,7 @@ form. Kept apart from the request form: it has its own fields and its own templa
 (consultations/includes/call_time.html)."""
 
 from datetime import date, datetime
+from functools import cached_property
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -53,11 +54,28 @@ class CallTimeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.slots = slots
         self.offer_no_preference = offer_no_preference
+        self.show_day = show_day
+
+    # The free times are looked up only when the form is shown: a sent form is checked without
+    # them (the booking itself is checked against the database when it is stored).
+
+    @cached_property
+    def day(self):
         chosen = parse_slot(self["call_at"].value())
-        wanted = parse_day(show_day) or (clinic_date(chosen) if chosen else None)
-        self.day = slots.day(wanted)
-        self.earlier, self.later = slots.neighbours(self.day) if self.day else (None, None)
-        self.fields["call_at"].widget.choices = self._choices(chosen)
+        wanted = parse_day(self.show_day) or (clinic_date(chosen) if chosen else None)
+        return self.slots.day(wanted)
+
+    @cached_property
+    def neighbours(self):
+        return self.slots.neighbours(self.day) if self.day else (None, None)
+
+    @property
+    def earlier(self):
+        return self.neighbours[0]
+
+    @property
+    def later(self):
+        return self.neighbours[1]
 
     def _choices(self, chosen):
         choices = []
@@ -87,7 +105,7 @@ class CallTimeForm(forms.Form):
                 "checked": value == current,
                 "wide": len(str(label)) > 12,
             }
-            for index, (value, label) in enumerate(self.fields["call_at"].widget.choices)
+            for index, (value, label) in enumerate(self._choices(parse_slot(field.value())))
         ]
 
     @property

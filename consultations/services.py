@@ -11,6 +11,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from . import audit
@@ -42,9 +43,10 @@ def _lock_submissions(*keys):
     """
     if connection.vendor != "postgresql":
         return
+    # One statement: PostgreSQL evaluates the select list left to right, so the order holds.
+    calls = ", ".join(["pg_advisory_xact_lock(%s)"] * len(keys))
     with connection.cursor() as cursor:
-        for key in keys:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(key[:15], 16)])
+        cursor.execute(f"SELECT {calls}", [int(key[:15], 16) for key in keys])
 
 
 def _slot_key(slot):
@@ -75,13 +77,15 @@ def submit_request(*, consultation, fingerprint, client_key, call_at=None):
         _lock_submissions(client_key, fingerprint)
         now = timezone.now()
         window = timedelta(minutes=settings.CONSULTATION_DUPLICATE_WINDOW_MINUTES)
-        same = ConsultationRequest.objects.filter(submission_fingerprint=fingerprint)
-        if same.filter(created_at__gte=now - window).exists():
-            return None
-        last_hour = ConsultationRequest.objects.filter(
-            client_key=client_key, created_at__gte=now - timedelta(hours=1)
+        same = Q(submission_fingerprint=fingerprint, created_at__gte=now - window)
+        last_hour = Q(client_key=client_key, created_at__gte=now - timedelta(hours=1))
+        # Both checks in one query.
+        recent = ConsultationRequest.objects.filter(same | last_hour).aggregate(
+            same=Count("pk", filter=same), last_hour=Count("pk", filter=last_hour)
         )
-        if last_hour.count() >= settings.CONSULTATION_RATE_LIMIT_PER_HOUR:
+        if recent["same"]:
+            return None
+        if recent["last_hour"] >= settings.CONSULTATION_RATE_LIMIT_PER_HOUR:
             logger.warning("Consultation request refused: a client is over the hourly limit.")
             raise OverHourlyLimit
         if call_at is not None:

@@ -7,7 +7,7 @@ from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import CreateView, TemplateView
@@ -80,7 +80,8 @@ class ConsultationRequestView(CreateView):
         if "show_day" in request.POST:
             # Another day of call times: the same page again, everything typed kept, no errors.
             return self.render_to_response(self.get_context_data(**self.typed(request.POST)))
-        call_form = CallTimeForm(request.POST, slots=self.slots)
+        # The free times are read only if the form is shown again or a time was chosen.
+        call_form = CallTimeForm(request.POST, slots=SimpleLazyObject(lambda: self.slots))
         if form.is_valid() & call_form.is_valid():  # both validated, so both show their errors
             call_form.check_email(form.cleaned_data["email"])
         if form.is_valid() and call_form.is_valid():

@@ -164,7 +164,7 @@ def test_catalogues_hold_every_string_in_the_code(tmp_path):
     """A string marked in the code but missing from the catalogue (`make messages` not run after
     a change) fails here, as `makemessages` itself would find it: in a copy of the project."""
     project = tmp_path / "project"
-    for name in ["clinic", "faq", "consultations", "templates", "locale"]:
+    for name in ["clinic", "faq", "consultations", "templates", "jinja2", "locale"]:
         shutil.copytree(settings.BASE_DIR / name, project / name)
     shutil.copy(settings.BASE_DIR / "manage.py", project)
     result = subprocess.run(

@@ -1,0 +1,77 @@
+"""The form's and the request list's targets in docs/benchmarks.md: one row per target, one
+column per data size, each figure marked met or missed."""
+
+from .config import (
+    TARGET_CHANGE_CPU_MS,
+    TARGET_FORM_CPU_MS,
+    TARGET_INVALID_OVER_FORM,
+    TARGET_LIST_CPU_MS,
+    TARGET_POST_CPU_MS,
+    TARGET_POST_QUERIES,
+)
+
+
+def mark(ok):
+    return "met" if ok else "**missed**"
+
+
+def target_rows(figures):
+    """(target, measured, met) for one data size."""
+    form, post, invalid = figures["consultation"], figures["post"], figures["invalid"]
+    listing, change, latency = figures["admin"], figures["change"], figures["list_latency"]
+    invalid_share = invalid["cpu_ms"] / form["cpu_ms"]
+    return [
+        (
+            f"/consultation/ GET: Django CPU ≤ {TARGET_FORM_CPU_MS} ms",
+            f"{form['cpu_ms']:.2f} ms, {form['queries']} queries",
+            form["cpu_ms"] <= TARGET_FORM_CPU_MS,
+        ),
+        (
+            f"/consultation/ POST, valid: Django CPU ≤ {TARGET_POST_CPU_MS} ms, "
+            f"≤ {TARGET_POST_QUERIES} queries",
+            f"{post['cpu_ms']:.2f} ms, {post['queries']} queries",
+            post["cpu_ms"] <= TARGET_POST_CPU_MS and post["queries"] <= TARGET_POST_QUERIES,
+        ),
+        (
+            f"/consultation/ POST, invalid: Django CPU within "
+            f"{TARGET_INVALID_OVER_FORM - 1:.0%} of the GET's",
+            f"{invalid['cpu_ms']:.2f} ms ({invalid_share:.0%} of the GET), "
+            f"{invalid['queries']} queries",
+            invalid_share <= TARGET_INVALID_OVER_FORM,
+        ),
+        (
+            f"admin request list (50 rows): Django CPU ≤ {TARGET_LIST_CPU_MS} ms",
+            f"{listing['cpu_ms']:.1f} ms, {listing['queries']} queries; one staff member: "
+            f"median {latency['p50_ms']:.1f} ms, p99 {latency['p99_ms']:.1f} ms",
+            listing["cpu_ms"] <= TARGET_LIST_CPU_MS,
+        ),
+        (
+            f"admin page of a request with 20 calls: Django CPU ≤ {TARGET_CHANGE_CPU_MS} ms",
+            f"{change['cpu_ms']:.1f} ms, {change['queries']} queries",
+            change["cpu_ms"] <= TARGET_CHANGE_CPU_MS,
+        ),
+    ]
+
+
+def target_lines(targets):
+    sizes = list(targets)
+    rows = {size: target_rows(figures) for size, figures in targets.items()}
+    header = "| target | " + " | ".join(f"{size:,} requests" for size in sizes) + " |"
+    lines = [header, "| --- |" + " --- |" * len(sizes)]
+    for index, (target, _measured, _ok) in enumerate(rows[sizes[0]]):
+        cells = [f"{rows[size][index][1]}: {mark(rows[size][index][2])}" for size in sizes]
+        lines.append(f"| {target} | " + " | ".join(cells) + " |")
+    queries = {
+        key: {targets[size][key]["queries"] for size in sizes}
+        for key in ("consultation", "post", "invalid", "admin", "change")
+    }
+    changing = [key for key, counts in queries.items() if len(counts) > 1]
+    lines.append(
+        "| queries constant whatever the data size | "
+        + " | ".join(
+            [", ".join(changing) + " vary: **missed**" if changing else "all constant: met"]
+            + [""] * (len(sizes) - 1)
+        )
+        + " |"
+    )
+    return lines

@@ -1,0 +1,108 @@
+"""The form's and the request list's targets, measured at every data size in TARGET_SIZES.
+
+At each size (seed_demo tops the demo requests up to it): Django CPU per request (median, this
+process, database server excluded) of the form page, a valid and an invalid submission, the
+admin request list and the admin page of a request with 20 logged calls; their queries; and the
+request list's latency for one staff member under gunicorn (wrk, 1 connection, median of the
+rounds). Figures the report compares with the targets in config.py.
+"""
+
+from datetime import timedelta
+
+from .config import ROUNDS, SECONDS, TARGET_SIZES, log
+from .in_process import count_queries, django_cpu_ms, seed
+from .load import combine, run_wrk
+
+CALLS_ON_CHANGE_PAGE = 20
+
+
+def request_with_calls():
+    """A demo request with exactly CALLS_ON_CHANGE_PAGE call attempts logged."""
+    from django.utils import timezone
+
+    from consultations.models import CallAttempt, ConsultationRequest
+
+    consultation = (
+        ConsultationRequest.objects.filter(personal_data_purged_at__isnull=True)
+        .order_by("-pk")
+        .first()
+    )
+    have = consultation.call_attempts.count()
+    now = timezone.now()
+    CallAttempt.objects.bulk_create(
+        CallAttempt(
+            request=consultation,
+            called_at=now - timedelta(hours=number + 1),
+            outcome=CallAttempt.Outcome.NO_ANSWER,
+        )
+        for number in range(max(CALLS_ON_CHANGE_PAGE - have, 0))
+    )
+    return consultation
+
+
+def analyze():
+    """Fresh planner statistics after a large seed, as autovacuum would soon give them."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def target_pages(pages):
+    from django.conf import settings
+
+    consultation = request_with_calls()
+    change = f"/{settings.ADMIN_URL}consultations/consultationrequest/{consultation.pk}/change/"
+    return [
+        pages["consultation"],
+        pages["post"],
+        {
+            "key": "invalid",
+            "label": "/consultation/ POST, invalid",
+            "path": "/consultation/",
+            "method": "POST",
+            "status": 200,
+        },  # fmt: skip
+        pages["admin"],
+        {
+            "key": "change",
+            "label": "admin page of a request with 20 calls",
+            "path": change,
+            "method": "GET",
+            "admin": True,
+        },  # fmt: skip
+    ]
+
+
+def admin_latency(server, page, cookie):
+    headers = {"Cookie": f"{cookie[0]}={cookie[1]}"}
+    runs = [run_wrk(server, page["path"], SECONDS, 1, headers=headers) for _ in range(ROUNDS)]
+    return combine(runs)
+
+
+def measure_targets(server, pages, cookie, post_body):
+    """{size: {page key: {"cpu_ms", "queries"}, "list_latency": {...}}} for every size."""
+    results = {}
+    for size in TARGET_SIZES:
+        log(f"targets at {size:,} requests: seeding")
+        seed({"questions": 200, "requests": size})
+        analyze()
+        measured = target_pages(pages)
+        gets = [page for page in measured if page["method"] == "GET"]
+        valid = [page for page in measured if page["key"] == "post"]
+        invalid = [page for page in measured if page["key"] == "invalid"]
+        queries = count_queries(gets, cookie) | count_queries(valid, cookie, post_body)
+        cpu = (
+            django_cpu_ms(gets, cookie, repeat=100)
+            | django_cpu_ms(valid, cookie, post_body, repeat=100)
+            | django_cpu_ms(invalid, cookie, "name=", repeat=100)
+        )
+        queries |= count_queries(invalid, cookie, "name=")
+        results[size] = {
+            page["key"]: {"cpu_ms": cpu[page["key"]], "queries": queries[page["key"]]}
+            for page in measured
+        }
+        log(f"targets at {size:,} requests: the request list for one staff member")
+        results[size]["list_latency"] = admin_latency(server, pages["admin"], cookie)
+    return results

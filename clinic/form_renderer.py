@@ -1,0 +1,164 @@
+"""The site's form renderer: Jinja2 for Django's built-in widget templates and for the site's
+field template (jinja2/forms/field.html), the Django template engine for everything else (the
+admin's own widgets, and any form template the project puts in templates/).
+
+The built-in widget templates are the same markup in both languages; the Jinja2 ones are compiled
+to Python and render several times faster. That matters for the radio buttons and checkboxes
+(a template per option), for every field of the patient's form, and for the admin list (a
+checkbox per row). Settings: FORM_RENDERER = "clinic.form_renderer.FastFormRenderer".
+
+An empty widget (nothing typed or chosen: the form as a visitor first sees it) is also kept
+once rendered, in this process, keyed by everything its template receives and the active
+language, so a change of choices, attributes, labels or language is a different entry. A widget
+that holds a value someone entered is never kept. A widget's template sees only its context
+(no request, no CSRF token, no nonce), so a kept widget is the same for every visitor.
+"""
+
+from pathlib import Path
+
+import django.forms
+from django.conf import settings
+from django.forms.renderers import BaseRenderer
+from django.template import TemplateDoesNotExist
+from django.template.backends.django import DjangoTemplates
+from django.template.backends.jinja2 import Jinja2
+from django.utils import translation
+from django.utils.functional import Promise, cached_property
+
+from jinja2 import Environment
+
+DJANGO_FORMS_JINJA2 = Path(django.forms.__file__).parent / "jinja2"
+DJANGO_FORMS_TEMPLATES = Path(django.forms.__file__).parent / "templates"
+
+
+def environment(**options):
+    """Jinja2 with Django's translations: {{ _("...") }} and {% trans %} use the active language."""
+    # cache_size -1: a plain dict of compiled templates (the default, an LRU of 400, takes a
+    # lock and reorders on every lookup, and widgets look templates up for every option).
+    options = {**options, "extensions": ["jinja2.ext.i18n"], "cache_size": -1}
+    options.pop("autoescape", None)
+    env = Environment(autoescape=True, **options)
+    env.install_gettext_translations(translation, newstyle=True)
+    return env
+
+
+# Enough for every empty widget of every form in every language, with room for changing choices.
+KEPT_WIDGETS_MAX = 2048
+PLAIN_TYPES = (str, int, float, bool, type(None))
+
+
+class Unkeepable(Exception):
+    """The context holds something that cannot be compared safely: render it afresh."""
+
+
+def frozen(value):
+    """A hashable copy of a widget context that tells apart everything the template could show,
+    including safe from unsafe strings and True from 1. Plain strings, the most common values,
+    stand for themselves (nothing else in a key equals a string)."""
+    kind = type(value)
+    if kind is str or value is None:
+        return value
+    if kind is dict:
+        return (dict, tuple((key, frozen(item)) for key, item in value.items()))
+    if kind is list or kind is tuple:
+        return (kind, tuple(frozen(item) for item in value))
+    if isinstance(value, Promise):
+        return frozen(str(value))
+    if isinstance(value, PLAIN_TYPES):
+        return (kind, value)
+    raise Unkeepable
+
+
+def is_empty(value):
+    if isinstance(value, (list, tuple)):
+        return all(is_empty(item) for item in value)
+    return value is None or value == ""
+
+
+def widget_key(template_name, context, request):
+    """The key an empty widget is kept under, or None when it must be rendered afresh."""
+    widget = context.get("widget") if len(context) == 1 else None
+    if request is not None or not isinstance(widget, dict) or settings.DEBUG:
+        return None
+    subwidgets = widget.get("subwidgets") or []
+    if not is_empty(widget.get("value")) or not all(
+        is_empty(sub.get("value")) for sub in subwidgets
+    ):
+        return None
+    try:
+        return (template_name, translation.get_language(), frozen(widget))
+    except Unkeepable:
+        return None
+
+
+class FastFormRenderer(BaseRenderer):
+    """Jinja2 where a Jinja2 template exists, settings.TEMPLATES otherwise.
+
+    A template the project or an app provides under a templates/ folder wins over a Jinja2 one
+    of the same name, so overriding a Django widget template works as with TemplatesSetting.
+    """
+
+    field_template_name = "forms/field.html"
+
+    def __init__(self):
+        self._templates = {}
+        self._kept = {}
+
+    def render(self, template_name, context, request=None):
+        key = widget_key(template_name, context, request)
+        if key is None:
+            return super().render(template_name, context, request)
+        html = self._kept.get(key)
+        if html is None:
+            html = super().render(template_name, context, request)
+            if len(self._kept) >= KEPT_WIDGETS_MAX:
+                self._kept.clear()
+            self._kept[key] = html
+        return html
+
+    @cached_property
+    def jinja2(self):
+        return Jinja2(
+            {
+                "APP_DIRS": False,
+                "DIRS": [settings.BASE_DIR / "jinja2", DJANGO_FORMS_JINJA2],
+                "NAME": "clinic-forms",
+                "OPTIONS": {"environment": "clinic.form_renderer.environment"},
+            }
+        )
+
+    @cached_property
+    def django(self):
+        """The project's template folders and the apps', then Django's own form templates."""
+        return DjangoTemplates(
+            {
+                "APP_DIRS": True,
+                "DIRS": [*settings.TEMPLATES[0]["DIRS"], DJANGO_FORMS_TEMPLATES],
+                "NAME": "clinic-forms-django",
+                "OPTIONS": {},
+            }
+        )
+
+    def get_template(self, template_name):
+        template = self._templates.get(template_name)
+        if template is None:
+            engine = self._choose(template_name)
+            template = engine.get_template(template_name)
+            if not settings.DEBUG:  # while developing, an edited template shows at once
+                self._templates[template_name] = template
+        return template
+
+    def _choose(self, template_name):
+        """Jinja2 unless the template exists only for the Django engine, or the project or an
+        app overrides it in a templates/ folder."""
+        try:
+            template = self.django.get_template(template_name)
+        except TemplateDoesNotExist:
+            return self.jinja2
+        if DJANGO_FORMS_TEMPLATES not in Path(template.origin.name).parents:
+            return self.django
+        try:
+            self.jinja2.get_template(template_name)
+        except TemplateDoesNotExist:
+            return self.django
+        return self.jinja2

@@ -1,0 +1,88 @@
+"""What the patient's form page costs in queries, and what speeding it up must never share.
+
+Query counts are pinned: a change that adds one shows up here (the time itself is measured by
+`make bench`, not by tests).
+"""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+URL = "/consultation/"
+
+
+def csrf_token(html):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def nonces(response):
+    """Every CSP nonce the page carries: in its header and in nonce attributes."""
+    found = set(re.findall(r"'nonce-([^']+)'", response.get("Content-Security-Policy", "")))
+    return found | set(re.findall(r'\bnonce="([^"]+)"', response.content.decode()))
+
+
+def test_two_visitors_get_their_own_csrf_token_and_nonce():
+    """However the form is rendered, each visitor's page carries its own CSRF token (and
+    cookie) and its own CSP nonce, and is never stored by a browser or proxy."""
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    page_one, page_two = first.get(URL), second.get(URL)
+    html_one, html_two = page_one.content.decode(), page_two.content.decode()
+
+    assert csrf_token(html_one) != csrf_token(html_two)
+    cookie = settings.CSRF_COOKIE_NAME
+    assert page_one.cookies[cookie].value != page_two.cookies[cookie].value
+    assert not nonces(page_one) & nonces(page_two)
+    for response in (page_one, page_two):
+        cache_control = response["Cache-Control"]
+        for directive in ("no-cache", "no-store", "must-revalidate", "private"):
+            assert directive in cache_control
+    # The same visitor again: the same secret (the token is masked afresh), a new nonce.
+    again = first.get(URL)
+    assert csrf_token(again.content.decode()) != csrf_token(html_one)
+    assert not nonces(again) & nonces(page_one)
+
+
+def test_each_visitor_can_post_with_their_own_token_only(consultation_data):
+    """A token copied from another visitor's page is refused: the pages are not shared."""
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    token_one = csrf_token(first.get(URL).content.decode())
+    second.get(URL)
+    refused = second.post(URL, {**consultation_data, "csrfmiddlewaretoken": token_one})
+    accepted = first.post(URL, {**consultation_data, "csrfmiddlewaretoken": token_one})
+    assert refused.status_code == 403
+    assert accepted.status_code == 302
+
+
+# Showing the form reads the free call times: call capacities, blocked times and bookings (the
+# closure days are kept per process). Nothing else.
+FREE_TIMES_QUERIES = 3
+
+
+def test_form_page_reads_only_the_free_call_times(client, django_assert_num_queries):
+    client.get(URL)
+    with django_assert_num_queries(FREE_TIMES_QUERIES):
+        assert client.get(URL).status_code == 200
+
+
+def test_invalid_submission_reads_only_the_free_call_times(client, django_assert_num_queries):
+    client.get(URL)
+    with django_assert_num_queries(FREE_TIMES_QUERIES):
+        assert client.post(URL, {"name": ""}).status_code == 200
+
+
+def test_valid_submission_queries(client, consultation_data, django_assert_num_queries):
+    """PostgreSQL: the transaction (a savepoint inside the test's own), one statement for both
+    advisory locks, one for the duplicate and hourly checks, the insert; SQLite takes its write
+    lock when the transaction begins instead. In production the notification task is queued
+    after commit, one insert more (`make bench` counts 6 with BEGIN and COMMIT). The closure days
+    (for the promised date) are read once and then kept for a while, as the first post shows."""
+    expected = 5 if connection.vendor == "postgresql" else 4
+    client.post(URL, {**consultation_data, "name": "First Visitor"})
+    with django_assert_num_queries(expected):
+        response = client.post(URL, consultation_data)
+    assert response.status_code == 302

@@ -1,0 +1,87 @@
+"""The site's form renderer (clinic/form_renderer.py): fast, and the same markup as Django's."""
+
+import re
+
+import pytest
+from django import forms
+from django.contrib.admin.widgets import AdminDateWidget
+from django.forms.renderers import DjangoTemplates, get_default_renderer
+from django.utils import translation
+
+from clinic.form_renderer import FastFormRenderer
+from consultations.forms import ConsultationRequestForm, StaffRequestForm
+from tests.typed_form import TYPED
+
+
+def normalised(html):
+    """Whitespace between tags and the spelling of the apostrophe's entity aside."""
+    html = re.sub(r">\s+<", "><", html.replace("&#x27;", "&#39;").replace("&quot;", "&#34;"))
+    return re.sub(r"\s+", " ", html).strip()
+
+
+def test_it_is_the_site_renderer():
+    assert isinstance(get_default_renderer(), FastFormRenderer)
+
+
+@pytest.mark.parametrize("form_class", [ConsultationRequestForm, StaffRequestForm])
+@pytest.mark.parametrize("data", [None, TYPED, {"best_times": ["nonsense"], "name": "<b>"}])
+def test_widgets_are_the_same_markup_as_djangos(form_class, data):
+    ours = form_class(data=data, renderer=FastFormRenderer())
+    djangos = form_class(data=data, renderer=DjangoTemplates())
+    for mine, theirs in zip(ours, djangos, strict=True):
+        assert normalised(mine.as_widget()) == normalised(theirs.as_widget())
+
+
+def test_admin_widgets_still_render_with_djangos_templates():
+    html = AdminDateWidget().render("day", None, renderer=FastFormRenderer())
+    assert 'class="vDateField' in html and 'name="day"' in html
+
+
+def test_an_empty_widget_is_kept_and_a_filled_one_is_not():
+    renderer = FastFormRenderer()
+    field = forms.CharField(widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    field.widget.render("name", None, renderer=renderer)
+    field.widget.render("name", "", renderer=renderer)
+    assert len(renderer._kept) == 1
+    html = field.widget.render("name", "Siobhán", renderer=renderer)
+    assert 'value="Siobhán"' in html
+    assert len(renderer._kept) == 1
+    assert not any("Siobhán" in kept for kept in renderer._kept.values())
+
+
+def test_a_kept_widget_follows_its_choices_attributes_and_language():
+    """Anything the template receives is part of the key: new choices (times that become
+    bookable), new attributes (aria-invalid after an error) or another language render afresh."""
+    renderer = FastFormRenderer()
+    widget = forms.RadioSelect(choices=[("9", "9 am"), ("10", "10 am")])
+    assert "10 am" in widget.render("slot", None, renderer=renderer)
+    widget.choices = [("9", "9 am"), ("11", "11 am")]
+    html = widget.render("slot", None, renderer=renderer)
+    assert "11 am" in html and "10 am" not in html
+    assert 'aria-invalid="true"' in widget.render(
+        "slot", None, attrs={"aria-invalid": "true"}, renderer=renderer
+    )
+    label = translation.gettext_lazy("Yes")
+    yes_no = forms.Select(choices=[("y", label)])
+    with translation.override("en"):
+        english = yes_no.render("ok", None, renderer=renderer)
+    with translation.override("de"):
+        german = yes_no.render("ok", None, renderer=renderer)
+    assert ">Yes<" in english and ">Ja<" in german
+
+
+def test_safe_and_plain_labels_are_kept_apart():
+    from django.utils.safestring import mark_safe
+
+    renderer = FastFormRenderer()
+    plain = forms.Select(choices=[("a", "<b>a</b>")]).render("x", None, renderer=renderer)
+    safe = forms.Select(choices=[("a", mark_safe("<b>a</b>"))]).render("x", None, renderer=renderer)
+    assert "&lt;b&gt;" in plain and "<b>a</b>" in safe
+
+
+def test_true_and_one_are_kept_apart():
+    """A bare attribute (True) and a value of 1 write different markup."""
+    renderer = FastFormRenderer()
+    bare = forms.TextInput(attrs={"data-flag": True}).render("x", None, renderer=renderer)
+    one = forms.TextInput(attrs={"data-flag": 1}).render("x", None, renderer=renderer)
+    assert 'data-flag="1"' in one and 'data-flag="1"' not in bare and "data-flag" in bare
