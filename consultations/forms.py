@@ -92,6 +92,21 @@ class MultilineTextField(forms.CharField):
         return super().to_python(value).replace("\r\n", "\n")
 
 
+# What a patient tells us, in the order the form asks it.
+PATIENT_FIELDS = [
+    "name",
+    "phone",
+    "email",
+    "best_times",
+    "voicemail_ok",
+    "call_language",
+    "call_language_other",
+    "interpreter",
+    "note",
+    "heard_about",
+]
+
+
 class ConsultationRequestForm(forms.ModelForm):
     """What a patient fills in to be called back."""
 
@@ -240,34 +255,11 @@ class ConsultationRequestForm(forms.ModelForm):
         ),
     )
 
-    field_order = [
-        "name",
-        "phone",
-        "email",
-        "best_times",
-        "voicemail_ok",
-        "call_language",
-        "call_language_other",
-        "interpreter",
-        "note",
-        "heard_about",
-        "consent",
-    ]
+    field_order = [*PATIENT_FIELDS, "consent"]
 
     class Meta:
         model = ConsultationRequest
-        fields = [
-            "name",
-            "phone",
-            "email",
-            "best_times",
-            "voicemail_ok",
-            "call_language",
-            "call_language_other",
-            "interpreter",
-            "note",
-            "heard_about",
-        ]
+        fields = PATIENT_FIELDS
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
