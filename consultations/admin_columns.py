@@ -1,0 +1,107 @@
+"""The computed columns and read-only fields of the request list and a request's page."""
+
+from datetime import timedelta
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
+from django.utils.translation import gettext_lazy as _
+
+from .clinic_time import clinic_time, in_clinic_time
+from .display import best_time_labels, outcome_label, staff_name
+from .models import ConsultationRequest
+
+Status = ConsultationRequest.Status
+
+
+class RequestColumnsMixin:
+    @admin.display(description=_("request"), ordering="pk")
+    def number(self, obj):
+        return f"#{obj.pk}"
+
+    @admin.display(description=_("received"), ordering="created_at")
+    def received(self, obj):
+        return clinic_time(obj.created_at)
+
+    @admin.display(description=_("waiting"), ordering="-created_at")
+    def waiting(self, obj):
+        if not obj.is_open:
+            return "—"
+        waited = timesince(obj.created_at, timezone.now(), depth=2)
+        if getattr(obj, "is_overdue", False):
+            return format_html(
+                '<span class="consult-overdue" title="{}">{}</span> {}',
+                _("Nobody has called yet and the call-back time has passed."),
+                _("Overdue"),
+                waited,
+            )
+        return waited
+
+    @admin.display(description=_("language"), ordering="call_language")
+    def language_display(self, obj):
+        """The language to call in, as the patient gave it, and whether to bring an interpreter."""
+        if obj.call_language == ConsultationRequest.CallLanguage.OTHER and obj.call_language_other:
+            language = obj.call_language_other
+        else:
+            language = obj.get_call_language_display()
+        if obj.interpreter:
+            return _("%(language)s, with an interpreter") % {"language": language}
+        return language
+
+    @admin.display(description=_("call back by"))
+    def call_due(self, obj):
+        if obj.pk is None:
+            return "—"
+        local_due = in_clinic_time(obj.call_due_at)
+        if local_due.hour == local_due.minute == local_due.second == 0:
+            # Midnight is ambiguous to people: say which day it ends.
+            end_of = clinic_time(local_due - timedelta(days=1), "DATE_FORMAT")
+            due = _("end of %(day)s") % {"day": end_of}
+        else:
+            due = clinic_time(obj.call_due_at)
+        if getattr(obj, "is_overdue", False):
+            return format_html(
+                '{} <span class="consult-overdue">{}</span>', due, _("Overdue: not called yet")
+            )
+        return due
+
+    @admin.display(description=_("assigned to"), ordering="assigned_to__username")
+    def assigned_to_display(self, obj):
+        return staff_name(obj.assigned_to) or self.get_empty_value_display()
+
+    @admin.display(description=_("best times"))
+    def best_times_display(self, obj):
+        labels = best_time_labels(obj)
+        if not labels:
+            return self.get_empty_value_display()
+        return format_html_join(mark_safe("<br>"), "{}", ((label,) for label in labels))
+
+    @admin.display(description=_("voicemail"), ordering="voicemail_ok")
+    def voicemail(self, obj):
+        if obj.voicemail_ok:
+            return _("Yes")
+        return format_html('<strong class="consult-no-voicemail">{}</strong>', _("No"))
+
+    @admin.display(description=_("calls"), ordering="call_count")
+    def call_count(self, obj):
+        return obj.call_count
+
+    @admin.display(description=_("last outcome"), ordering="last_called_at")
+    def last_outcome_display(self, obj):
+        return outcome_label(obj.last_outcome) or self.get_empty_value_display()
+
+    @admin.display(description=_("phone"))
+    def phone_link(self, obj):
+        if not obj.phone:
+            return self.get_empty_value_display()
+        return format_html('<a href="tel:{}">{}</a>', obj.phone, obj.phone_national)
+
+    @admin.display(description=_("audit trail"))
+    def audit_trail(self, obj):
+        url = reverse("admin:consultations_auditentry_changelist")
+        return format_html(
+            '<a href="{}?q={}">{}</a>', url, obj.pk, _("Who has opened or changed this request")
+        )
