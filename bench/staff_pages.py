@@ -20,17 +20,9 @@ from cryptography.fernet import Fernet
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import (  # noqa: E402
-    SERVER_URL,
-    count_queries,
-    create_database,
-    drop_database,
-    log,
-    send,
-    setup_django,
-    staff_session,
-    test_client,
-)
+from bench.config import SERVER_URL, log  # noqa: E402
+from bench.in_process import count_queries, send, staff_session, test_client  # noqa: E402
+from bench.run import server_command, setup_django  # noqa: E402
 
 SIZES = [10_000, 100_000]
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
@@ -71,7 +63,7 @@ def main():
         "LOG_LEVEL": "WARNING",
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     }
-    create_database(name)
+    server_command(f'CREATE DATABASE "{name}"')
     try:
         setup_django(env)
         from django.conf import settings
@@ -110,7 +102,7 @@ def main():
         from django.db import connections
 
         connections.close_all()
-        drop_database(name)
+        server_command(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         log(f"dropped database {name}")
 
 

@@ -1,6 +1,7 @@
 """`make bench` cannot rot unnoticed: its modules import, and its measurements that need no wrk
 run against a real gunicorn on loopback and against this process's Django."""
 
+import importlib
 import os
 
 import pytest
@@ -71,3 +72,9 @@ def test_query_counts_in_process(make_question):
     faq = {"key": "faq", "path": "/faq/", "method": "GET"}
     assert count_queries([faq], cookie=None, cold=True)["faq"] > 0
     assert count_queries([faq], cookie=None)["faq"] == 0
+
+
+def test_the_staff_pages_benchmark_finds_what_it_uses():
+    """bench/staff_pages.py runs by hand, never in CI: importing it proves its helpers exist."""
+    staff_pages = importlib.import_module("bench.staff_pages")
+    assert callable(staff_pages.main)
