@@ -88,6 +88,9 @@ def test_a_phone_in_request_called_three_times_and_closed_as_not_reached(
         assert not ConsultationRequest.objects.not_reached().exists()
 
         # Tuesday: a new day (the browser was closed overnight), a new sign-in, the third call.
+        # Every staff response renews the session cookie: let the page's own requests finish
+        # first, or a late one sets it again after it was cleared.
+        page.wait_for_load_state("networkidle")
         page.context.clear_cookies()
         clock.move_to(TUESDAY)
         page.reload()
