@@ -151,6 +151,12 @@ class SlotBook:
     def free_slots(self):
         return [slot for day in self.days for slot in day.slots]
 
+    @property
+    def shown(self):
+        """Everything about the free times a page can show: equal for two books exactly when
+        they offer the same times (or both none, read or not)."""
+        return (self.unavailable, tuple((day.date, tuple(day.slots)) for day in self.days))
+
     def is_free(self, slot):
         wanted = clinic_date(slot)
         return any(slot in day.slots for day in self.days if day.date == wanted)
@@ -171,6 +177,38 @@ class SlotBook:
 
     def next_free(self, count=3):
         return self.free_slots()[:count]
+
+
+# The free times the patient's form shows are worked out at most this often per process. Saving
+# or deleting a booking, blocked time, capacity or closure day in this process forgets them at
+# once (ConsultationsConfig.ready), so that process shows the change straight away and the others
+# within this many seconds. Only what the form offers can be this old: a booking is checked
+# against the database when it is stored (services.submit_request), and a time taken meanwhile
+# gets the "that time was just taken" page.
+SHOWN_FREE_TIMES_SECONDS = 5
+
+
+class RecentSlotBook:
+    """The SlotBook the patient's form shows, kept for SHOWN_FREE_TIMES_SECONDS."""
+
+    def __init__(self):
+        self._book = None
+
+    def get(self):
+        book, now = self._book, timezone.now()
+        if book is None or not book.now <= now < book.now + self.max_age():
+            book = self._book = SlotBook(now=now)
+        return book
+
+    @staticmethod
+    def max_age():
+        return timedelta(seconds=SHOWN_FREE_TIMES_SECONDS)
+
+    def forget(self, **kwargs):
+        self._book = None
+
+
+recent_slot_book = RecentSlotBook()
 
 
 # The clinic's time zone (TIME_ZONE, America/Chicago) as patients know it.

@@ -2,23 +2,29 @@ import logging
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core import signing
 from django.db import DatabaseError
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import CreateView, TemplateView
 
 from clinic.client_address import client_address
+from clinic.context_processors import site_origin
 from clinic.keyed_hash import keyed_hash
 
 from . import services
 from .call_forms import CallTimeForm, parse_slot
 from .forms import ConsultationRequestForm
-from .slots import SlotBook, describe_slot
+from .kept_pages import render_kept
+from .slots import SlotBook, describe_slot, recent_slot_book
 
 logger = logging.getLogger(__name__)
 
@@ -64,14 +70,48 @@ class ConsultationRequestView(CreateView):
     @cached_property
     def slots(self):
         try:
-            return SlotBook()
+            return recent_slot_book.get()
         except DatabaseError:
             # The rest of the form needs no database: patients can still fill it in.
             logger.warning("Call times could not be read: the database is unavailable.")
             return SlotBook.unavailable_now()
 
+    def get(self, request, *args, **kwargs):
+        self.object = None
+        return self.render_form_page(self.get_context_data)
+
+    def render_form_page(self, get_context, sent=None):
+        """The form, empty or sent back empty with its errors: a kept copy, as nothing on it is
+        this visitor's own (consultations.kept_pages), unless it shows them a message."""
+        key = self.kept_page_key(sent)
+        if key is None:
+            return self.render_to_response(get_context())
+        return HttpResponse(render_kept(key, self.template_name, get_context, self.request))
+
+    def kept_page_key(self, sent):
+        request = self.request
+        if settings.DEBUG or get_messages(request):
+            return None
+        return (get_language(), site_origin(request), request.path, self.slots.shown, sent)
+
+    def fields_sent_empty(self):
+        """The names of the fields sent, when every one was sent empty (nothing typed or
+        chosen) and nothing else was sent; None otherwise. Such a form always comes back with
+        the same errors: those of the fields sent empty."""
+        data = self.request.POST
+        names = set(data) - {"csrfmiddlewaretoken"}
+        known = {*self.form_class.base_fields, *CallTimeForm.base_fields}
+        if self.request.FILES or not names <= known:
+            return None
+        if any(value for name in names for value in data.getlist(name)):
+            return None
+        return tuple(sorted(names))
+
     def post(self, request, *args, **kwargs):
         self.object = None
+        sent_empty = self.fields_sent_empty()
+        if sent_empty is not None:
+            return self.render_form_page(lambda: self.sent_back(*self.checked()), sent_empty)
         form = self.get_form()
         if form.is_bot():
             # Counted in the log (never the content) so a real person caught by it can be noticed.
@@ -80,17 +120,27 @@ class ConsultationRequestView(CreateView):
         if "show_day" in request.POST:
             # Another day of call times: the same page again, everything typed kept, no errors.
             return self.render_to_response(self.get_context_data(**self.typed(request.POST)))
-        # The free times are read only if the form is shown again or a time was chosen.
-        call_form = CallTimeForm(request.POST, slots=SimpleLazyObject(lambda: self.slots))
-        if form.is_valid() & call_form.is_valid():  # both validated, so both show their errors
-            call_form.check_email(form.cleaned_data["email"])
+        form, call_form = self.checked(form)
         if form.is_valid() and call_form.is_valid():
             return self.form_valid(form, call_form)
+        return self.render_to_response(self.sent_back(form, call_form))
+
+    def checked(self, form=None):
+        """The request form and the call time form, validated."""
+        form = form or self.get_form()
+        # The free times are read only if the form is shown again or a time was chosen.
+        call_form = CallTimeForm(self.request.POST, slots=SimpleLazyObject(lambda: self.slots))
+        if form.is_valid() & call_form.is_valid():  # both validated, so both show their errors
+            call_form.check_email(form.cleaned_data["email"])
+        return form, call_form
+
+    def sent_back(self, form, call_form):
+        """The context of the form shown again with its errors."""
         for errors in call_form.errors.values():
             # Listed in the summary at the top as well, where the patient looks first.
             for error in errors:
                 form.add_error(None, error)
-        return self.render_to_response(self.get_context_data(form=form, call_form=call_form))
+        return self.get_context_data(form=form, call_form=call_form)
 
     def typed(self, data, *, drop_call_time=False):
         """Unbound forms that show what was typed, for a page that is not a submission."""
@@ -130,6 +180,7 @@ class ConsultationRequestView(CreateView):
         except services.SlotTaken:
             # Free when the page loaded, full (or blocked) now: the form again, with what was
             # typed, a plain message and the next free times.
+            recent_slot_book.forget()
             self.__dict__.pop("slots", None)
             context = self.get_context_data(
                 **self.typed(self.request.POST, drop_call_time=True),

@@ -160,3 +160,14 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def forget_shown_free_times():
+    """The patient's form keeps its free times and pages per process for a few seconds; a test's
+    bookings are rolled back without the signals that forget them, so each test starts afresh."""
+    from consultations.kept_pages import kept_pages
+    from consultations.slots import recent_slot_book
+
+    recent_slot_book.forget()
+    kept_pages.clear()

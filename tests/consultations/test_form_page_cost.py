@@ -5,11 +5,16 @@ Query counts are pinned: a change that adds one shows up here (the time itself i
 """
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
+
+from consultations.slots import SHOWN_FREE_TIMES_SECONDS, recent_slot_book
 
 pytestmark = pytest.mark.django_db
 
@@ -59,20 +64,40 @@ def test_each_visitor_can_post_with_their_own_token_only(consultation_data):
 
 
 # Showing the form reads the free call times: call capacities, blocked times and bookings (the
-# closure days are kept per process). Nothing else.
+# closure days are kept per process). Nothing else. They are then kept for a few seconds
+# (consultations.slots.SHOWN_FREE_TIMES_SECONDS), so the next pages read nothing.
 FREE_TIMES_QUERIES = 3
 
 
 def test_form_page_reads_only_the_free_call_times(client, django_assert_num_queries):
     client.get(URL)
+    recent_slot_book.forget()
     with django_assert_num_queries(FREE_TIMES_QUERIES):
+        assert client.get(URL).status_code == 200
+    with django_assert_num_queries(0):
         assert client.get(URL).status_code == 200
 
 
 def test_invalid_submission_reads_only_the_free_call_times(client, django_assert_num_queries):
     client.get(URL)
+    recent_slot_book.forget()
     with django_assert_num_queries(FREE_TIMES_QUERIES):
         assert client.post(URL, {"name": ""}).status_code == 200
+    with django_assert_num_queries(0):
+        assert client.post(URL, {"name": "Jo"}).status_code == 200
+
+
+def test_free_times_are_read_again_once_they_are_older_than_their_bound(
+    client, django_assert_num_queries
+):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.get(URL)
+        clock.shift(timedelta(seconds=SHOWN_FREE_TIMES_SECONDS - 1))
+        with django_assert_num_queries(0):
+            client.get(URL)
+        clock.shift(timedelta(seconds=1))
+        with django_assert_num_queries(FREE_TIMES_QUERIES):
+            client.get(URL)
 
 
 def test_valid_submission_queries(client, consultation_data, django_assert_num_queries):
