@@ -89,6 +89,8 @@ class ConsultationRequestView(CreateView):
         return HttpResponse(render_kept(key, self.template_name, get_context, self.request))
 
     def kept_page_key(self, sent):
+        """Everything the page shows besides the fields ``sent`` empty, or None when it must be
+        rendered for this visitor alone."""
         request = self.request
         if settings.DEBUG or get_messages(request):
             return None

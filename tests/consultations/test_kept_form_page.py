@@ -170,3 +170,10 @@ def test_a_page_with_a_message_for_the_visitor_is_rendered_for_them(client, rf):
 def test_unknown_fields_sent_empty_are_not_kept(client):
     client.post(URL, {"name": "", "phone": "", "anything": ""})
     assert len(kept_pages) == 0
+
+
+def test_nothing_is_kept_while_developing(client, settings):
+    settings.DEBUG = True
+    page(client)
+    client.post(URL, {"name": "", "phone": ""})
+    assert len(kept_pages) == 0
