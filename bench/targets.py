@@ -8,6 +8,7 @@ rounds). Figures the report compares with the targets in config.py.
 """
 
 from datetime import timedelta
+from urllib.parse import parse_qsl, urlencode
 
 from .config import ROUNDS, SECONDS, TARGET_SIZES, log
 from .in_process import count_queries, django_cpu_ms, seed
@@ -38,6 +39,11 @@ def request_with_calls():
         for number in range(max(CALLS_ON_CHANGE_PAGE - have, 0))
     )
     return consultation
+
+
+def without_consent(post_body):
+    """The valid submission with the consent box left unticked: every answer typed, one error."""
+    return urlencode([(name, value) for name, value in parse_qsl(post_body) if name != "consent"])
 
 
 def analyze():
@@ -92,16 +98,19 @@ def measure_targets(server, pages, cookie, post_body):
         gets = [page for page in measured if page["method"] == "GET"]
         valid = [page for page in measured if page["key"] == "post"]
         invalid = [page for page in measured if page["key"] == "invalid"]
+        typed = [{**invalid[0], "key": "invalid_typed"}]
         queries = count_queries(gets, cookie) | count_queries(valid, cookie, post_body)
         cpu = (
             django_cpu_ms(gets, cookie, repeat=100)
             | django_cpu_ms(valid, cookie, post_body, repeat=100)
             | django_cpu_ms(invalid, cookie, "name=", repeat=100)
+            | django_cpu_ms(typed, cookie, without_consent(post_body), repeat=100)
         )
         queries |= count_queries(invalid, cookie, "name=")
+        queries |= count_queries(typed, cookie, without_consent(post_body))
         results[size] = {
             page["key"]: {"cpu_ms": cpu[page["key"]], "queries": queries[page["key"]]}
-            for page in measured
+            for page in [*measured, *typed]
         }
         log(f"targets at {size:,} requests: the request list for one staff member")
         results[size]["list_latency"] = admin_latency(server, pages["admin"], cookie)

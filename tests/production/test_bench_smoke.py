@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from bench import measure, run
+from bench import measure, run, targets
 from bench.in_process import count_queries, vary_body
 
 from ..servers import Gunicorn, manage
@@ -62,6 +62,14 @@ def test_form_submissions_built_from_the_page_are_accepted(bench_server):
         )  # fmt: skip
         assert reply.status == 302, reply.text
         assert reply.headers["Location"].startswith("/consultation/thanks/?by=")
+    # The invalid submission measured beside it: every answer typed, the consent box unticked.
+    reply = bench_server.request(
+        "POST", "/consultation/", body=vary_body(targets.without_consent(body), 3),
+        headers=headers, cookies=cookies,
+    )  # fmt: skip
+    assert reply.status == 200
+    assert "Bench Visitor d" in reply.text
+    assert 'aria-invalid="true"' in reply.text
 
 
 @pytest.mark.django_db
