@@ -277,7 +277,10 @@ class ConsultationRequestForm(forms.ModelForm):
         return self.cleaned_data["call_language"] or self.page_language()
 
     def clean(self):
-        cleaned = super().clean()
+        # Not ModelForm.clean(), which turns on the model's unique and constraint checks after
+        # the form's: no unique field or constraint of the request concerns what the patient
+        # fills in (tests/consultations/test_form.py holds to that), so they cannot fail here.
+        cleaned = self.cleaned_data
         language = cleaned.get("call_language")
         if language == ConsultationRequest.CallLanguage.OTHER:
             if not cleaned.get("call_language_other") and "call_language_other" not in self.errors:

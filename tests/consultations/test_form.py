@@ -1,6 +1,8 @@
 import pytest
+from django.db.models import CheckConstraint, UniqueConstraint
 
-from consultations.forms import ConsultationRequestForm
+from consultations.forms import ConsultationRequestForm, StaffRequestForm
+from consultations.models import ConsultationRequest
 
 
 def errors_for(data):
@@ -240,3 +242,21 @@ def test_form_offers_autocomplete_and_input_modes():
     assert 'type="tel"' in html and 'autocomplete="tel"' in html and 'inputmode="tel"' in html
     assert 'type="email"' in html and 'autocomplete="email"' in html
     assert 'maxlength="500"' in html
+
+
+def test_no_unique_field_or_constraint_concerns_what_the_forms_fill_in():
+    """The request forms skip ModelForm's unique and constraint checks (see their clean()): a
+    unique field or constraint on what they fill in would need them back."""
+    meta = ConsultationRequest._meta
+    filled = {*ConsultationRequestForm._meta.fields, *StaffRequestForm._meta.fields}
+    checked = {field.name for field in meta.fields if field.unique and not field.primary_key}
+    checked.update(name for names in meta.unique_together for name in names)
+    for constraint in meta.constraints:
+        assert isinstance(constraint, (CheckConstraint, UniqueConstraint))
+        if isinstance(constraint, CheckConstraint):
+            checked.update(constraint.condition.referenced_base_fields)
+        else:
+            checked.update(constraint.fields)
+            assert not constraint.expressions and constraint.condition is None
+    assert checked == {"status", "close_reason"}
+    assert not checked & filled

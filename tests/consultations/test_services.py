@@ -84,6 +84,40 @@ def test_a_client_over_the_hourly_limit_is_refused_and_nothing_is_stored(setting
     assert ConsultationRequest.objects.count() == 3
 
 
+def test_the_hourly_limit_counts_the_clients_own_identical_request_past_the_window(settings):
+    """An identical request older than the duplicate window is no duplicate, but it is still one
+    of the client's requests this hour."""
+    settings.CONSULTATION_RATE_LIMIT_PER_HOUR = 2
+    settings.CONSULTATION_DUPLICATE_WINDOW_MINUTES = 10
+    old = unsaved_request(created_at=timezone.now() - timedelta(minutes=30))
+    services.submit_request(consultation=old, fingerprint="a" * 64, client_key="b" * 64)
+    services.submit_request(
+        consultation=unsaved_request(), fingerprint="1" * 64, client_key="b" * 64
+    )
+
+    with pytest.raises(services.OverHourlyLimit):
+        services.submit_request(
+            consultation=unsaved_request(), fingerprint="a" * 64, client_key="b" * 64
+        )
+
+
+def test_an_identical_request_is_thanked_even_from_a_client_over_the_limit(settings):
+    """The duplicate check comes first: the patient is thanked and nothing more is stored."""
+    settings.CONSULTATION_RATE_LIMIT_PER_HOUR = 1
+    services.submit_request(
+        consultation=unsaved_request(), fingerprint="a" * 64, client_key="c" * 64
+    )
+    services.submit_request(
+        consultation=unsaved_request(), fingerprint="1" * 64, client_key="b" * 64
+    )
+
+    again = services.submit_request(
+        consultation=unsaved_request(), fingerprint="a" * 64, client_key="b" * 64
+    )
+
+    assert again is None and ConsultationRequest.objects.count() == 2
+
+
 # --- log_call_attempts ---
 
 
