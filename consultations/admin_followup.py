@@ -12,8 +12,8 @@ from django.urls import path
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from . import services
 from .admin_views import how_we_are_doing
@@ -131,7 +131,7 @@ class FollowUpAdminMixin:
     def flags(self, obj):
         flags = []
         if getattr(obj, "do_not_contact", False):
-            flags.append(("consult-flag consult-flag-stop", _("Asked not to be called")))
+            flags.append(("consult-flag consult-flag-stop", gettext("Asked not to be called")))
         if getattr(obj, "same_number_count", 0):
             flags.append(
                 (
@@ -145,7 +145,9 @@ class FollowUpAdminMixin:
                 )
             )
         if getattr(obj, "ready_to_close", False):
-            flags.append(("consult-flag consult-flag-close", _("Ready to close: not reached")))
+            flags.append(
+                ("consult-flag consult-flag-close", gettext("Ready to close: not reached"))
+            )
         if not flags:
             return self.get_empty_value_display()
         return format_html_join(" ", '<span class="{}">{}</span>', flags)
