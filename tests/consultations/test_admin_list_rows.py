@@ -5,7 +5,9 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.template import engines
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -158,3 +160,15 @@ def test_a_popup_list_is_left_to_djangos_own_rows(admin_client, make_consultatio
     assert row_columns(response.context["cl"]) is None
     djangos, ours = tables(response)
     assert ours == djangos
+
+
+def test_the_list_loads_no_contact_details(admin_client, make_consultation):
+    make_consultation()
+
+    with CaptureQueriesContext(connection) as queries:
+        admin_client.get(CHANGELIST)
+
+    request_queries = [q["sql"] for q in queries if "consultations_consultationrequest" in q["sql"]]
+    assert len(request_queries) == 3  # the count, the page's rows, and those rows' columns
+    for field in ('."name"', '."phone"', '."email"', '."note"'):
+        assert not any(field in sql for sql in request_queries)
