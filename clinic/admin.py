@@ -7,6 +7,7 @@ from django.forms import TextInput
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
@@ -133,6 +134,23 @@ class ClinicAdminSite(OTPAdminSite):
             ),
             *super().get_urls(),
         ]
+
+    def each_context(self, request):
+        """Django's context for every admin page, with one change: the list of every section the
+        person may open, which only the navigation sidebar (switched off here) shows, is made
+        when a template asks for it rather than for every page."""
+        script_name = request.META["SCRIPT_NAME"]
+        site_url = script_name if self.site_url == "/" and script_name else self.site_url
+        return {
+            "site_title": self.site_title,
+            "site_header": self.site_header,
+            "site_url": site_url,
+            "has_permission": self.has_permission(request),
+            "available_apps": SimpleLazyObject(lambda: self.get_app_list(request)),
+            "is_popup": False,
+            "is_nav_sidebar_enabled": self.enable_nav_sidebar,
+            "log_entries": self.get_log_entries(request),
+        }
 
     def get_app_list(self, request, app_label=None):
         app_list = super().get_app_list(request, app_label)

@@ -5,19 +5,22 @@ from datetime import timedelta
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.timesince import timesince
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .clinic_time import clinic_time, in_clinic_time
-from .display import best_time_labels, outcome_label, staff_name
+from .display import best_time_labels, choice_labels, outcome_label, staff_name
 from .models import ConsultationRequest
 
 Status = ConsultationRequest.Status
 
 
 class RequestColumnsMixin:
+    # A value is translated with gettext() when it is made: a lazy string in a list cell is
+    # translated again at every comparison and conversion on its way to the page.
+
     @admin.display(description=_("request"), ordering="pk")
     def number(self, obj):
         return f"#{obj.pk}"
@@ -34,8 +37,8 @@ class RequestColumnsMixin:
         if getattr(obj, "is_overdue", False):
             return format_html(
                 '<span class="consult-overdue" title="{}">{}</span> {}',
-                _("Nobody has called yet and the call-back time has passed."),
-                _("Overdue"),
+                gettext("Nobody has called yet and the call-back time has passed."),
+                gettext("Overdue"),
                 waited,
             )
         return waited
@@ -46,9 +49,11 @@ class RequestColumnsMixin:
         if obj.call_language == ConsultationRequest.CallLanguage.OTHER and obj.call_language_other:
             language = obj.call_language_other
         else:
-            language = obj.get_call_language_display()
+            language = choice_labels(ConsultationRequest.CallLanguage).get(
+                obj.call_language, obj.call_language
+            )
         if obj.interpreter:
-            return _("%(language)s, with an interpreter") % {"language": language}
+            return gettext("%(language)s, with an interpreter") % {"language": language}
         return language
 
     @admin.display(description=_("call back by"))
@@ -77,13 +82,14 @@ class RequestColumnsMixin:
         labels = best_time_labels(obj)
         if not labels:
             return self.get_empty_value_display()
-        return format_html_join(mark_safe("<br>"), "{}", ((label,) for label in labels))
+        # One format_html for the cell rather than one per label: the same markup, at half the cost.
+        return format_html("<br>".join(["{}"] * len(labels)), *labels)
 
     @admin.display(description=_("voicemail"), ordering="voicemail_ok")
     def voicemail(self, obj):
         if obj.voicemail_ok:
-            return _("Yes")
-        return format_html('<strong class="consult-no-voicemail">{}</strong>', _("No"))
+            return gettext("Yes")
+        return format_html('<strong class="consult-no-voicemail">{}</strong>', gettext("No"))
 
     @admin.display(description=_("calls"), ordering="call_count")
     def call_count(self, obj):

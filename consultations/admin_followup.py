@@ -3,6 +3,7 @@ the same-number and "asked not to be called" flags, and closing requests as dupl
 reached."""
 
 from functools import partial
+from itertools import chain
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -12,8 +13,8 @@ from django.urls import path
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from . import services
 from .admin_views import how_we_are_doing
@@ -131,7 +132,7 @@ class FollowUpAdminMixin:
     def flags(self, obj):
         flags = []
         if getattr(obj, "do_not_contact", False):
-            flags.append(("consult-flag consult-flag-stop", _("Asked not to be called")))
+            flags.append(("consult-flag consult-flag-stop", gettext("Asked not to be called")))
         if getattr(obj, "same_number_count", 0):
             flags.append(
                 (
@@ -145,10 +146,15 @@ class FollowUpAdminMixin:
                 )
             )
         if getattr(obj, "ready_to_close", False):
-            flags.append(("consult-flag consult-flag-close", _("Ready to close: not reached")))
+            flags.append(
+                ("consult-flag consult-flag-close", gettext("Ready to close: not reached"))
+            )
         if not flags:
             return self.get_empty_value_display()
-        return format_html_join(" ", '<span class="{}">{}</span>', flags)
+        # One format_html for the cell rather than one per flag: the same markup, at half the cost.
+        return format_html(
+            " ".join(['<span class="{}">{}</span>'] * len(flags)), *chain.from_iterable(flags)
+        )
 
     @admin.display(description=_("same number"))
     def contact_history(self, obj):
