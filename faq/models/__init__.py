@@ -26,7 +26,6 @@ from .querysets import (
     review_cutoff,
 )
 from .questions import (
-    RECENT_VERSION_KEY,
     RECENT_VERSION_SECONDS,
     VERSION_EXCLUDED_FIELDS,
     Category,
@@ -40,7 +39,6 @@ from .questions import (
 
 __all__ = [
     "FOLD_FUNCTION",
-    "RECENT_VERSION_KEY",
     "RECENT_VERSION_SECONDS",
     "SEARCH_VECTORS",
     "TO_DECIDE_MARKER",
