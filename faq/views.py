@@ -111,6 +111,18 @@ def is_shared_page(request):
     )
 
 
+def page_variant(request):
+    """What, besides its content version and path, tells apart the copies of a shared page."""
+    accepts_gzip = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    return (
+        request.scheme,
+        request.get_host(),
+        get_language(),
+        request.GET.get("q", ""),
+        "gzip" if accepts_gzip else "",
+    )
+
+
 class FinishedPages:
     """The shared pages this process served for the current content version, as the bytes and
     headers to send again: a repeat visit is a new response around them, with nothing to
@@ -127,15 +139,23 @@ class FinishedPages:
 
     def clear(self):
         with self.lock:
-            self.current = (None, {})  # the content version and its pages
+            self.current = (None, {})  # the content version, and its pages by path and variant
             self.size = 0
 
-    def get(self, version, page):
-        """(content, headers) of the page as served for this version, or None."""
+    def has(self, version, path):
         kept_version, pages = self.current
-        return pages.get(page) if version == kept_version else None
+        return version == kept_version and path in pages
 
-    def keep(self, version, page, response):
+    def response(self, version, path, variant):
+        """A new response with the page's bytes and headers as first served, or None."""
+        kept_version, pages = self.current
+        page = pages.get(path, {}).get(variant) if version == kept_version else None
+        if page is None:
+            return None
+        content, headers = page
+        return HttpResponse(content, headers=headers)
+
+    def keep(self, version, path, variant, response):
         content = response.content
         if len(content) > self.max_bytes:
             return
@@ -145,12 +165,17 @@ class FinishedPages:
                 pages = {}
                 self.current = (version, pages)
                 self.size = 0
-            if page in pages:
-                return
             while self.size + len(content) > self.max_bytes:
-                self.size -= len(pages.pop(next(iter(pages)))[0])
-            pages[page] = (content, tuple(response.items()))
+                self.drop_oldest(pages)
+            pages.setdefault(path, {})[variant] = (content, tuple(response.items()))
             self.size += len(content)
+
+    def drop_oldest(self, pages):
+        path = next(iter(pages))
+        variants = pages[path]
+        self.size -= len(variants.pop(next(iter(variants)))[0])
+        if not variants:
+            del pages[path]
 
 
 finished_pages = FinishedPages(max_bytes=FINISHED_PAGES_BYTES)
@@ -165,7 +190,7 @@ def forget_shared_pages():
 
 def shared_page_cache(view):
     """Serve shared FAQ pages from memory or the cache, per content version, usually with no
-    query at all.
+    query at all (faq.middleware.FinishedPageMiddleware serves most repeat visits before this).
 
     An edit changes the content version: this process shows it on its next request, every other
     process and server within RECENT_VERSION_SECONDS (one second). Repeated searches are cached
@@ -180,22 +205,12 @@ def shared_page_cache(view):
             patch_vary_headers(response, ["Cookie"])
             return response
         version = recent_content_version()
-        page = (
-            request.scheme,
-            request.get_host(),
-            request.path,
-            get_language(),
-            request.GET.get("q", ""),
-            "gzip" if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else "",
-        )
-        finished = finished_pages.get(version, page)
+        variant = page_variant(request)
+        finished = finished_pages.response(version, request.path, variant)
         if finished is not None:
-            content, headers = finished
-            return HttpResponse(content, headers=headers)
-        key = (
-            "faq:page:"
-            + hashlib.md5("|".join([version, *page]).encode(), usedforsecurity=False).hexdigest()
-        )
+            return finished
+        page = "|".join([version, request.path, *variant])
+        key = "faq:page:" + hashlib.md5(page.encode(), usedforsecurity=False).hexdigest()
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)
@@ -208,7 +223,7 @@ def shared_page_cache(view):
                 return response
             cache.set(key, response, timeout=CACHE_SECONDS)
         patch_vary_headers(response, ["Cookie"])
-        finished_pages.keep(version, page, response)
+        finished_pages.keep(version, request.path, variant, response)
         return response
 
     return cached_view

@@ -34,6 +34,7 @@ from .questions import (
     content_version,
     forget_recent_content_version,
     recent_content_version,
+    recent_version,
     text_hash,
 )
 
@@ -64,6 +65,7 @@ __all__ = [
     "localized",
     "months_before",
     "recent_content_version",
+    "recent_version",
     "review_cutoff",
     "text_hash",
 ]

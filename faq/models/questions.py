@@ -318,12 +318,17 @@ class RecentContentVersion:
         self.forget()
 
     def read(self):
-        version, read_at = self.last_read
-        now = time.monotonic()
-        if version is None or now - read_at >= RECENT_VERSION_SECONDS:
+        version = self.peek()
+        if version is None:
+            read_at = time.monotonic()
             version = content_version()
-            self.last_read = (version, now)
+            self.last_read = (version, read_at)
         return version
+
+    def peek(self):
+        """The version if it is still recent, else None; never asks the database."""
+        version, read_at = self.last_read
+        return version if time.monotonic() - read_at < RECENT_VERSION_SECONDS else None
 
     def forget(self):
         self.last_read = (None, 0.0)

@@ -10,8 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.csp import LazyNonce
 
-from faq.models import Category, Question, content_version, forget_recent_content_version
-from faq.views import is_shared_page, shared_page_cache
+from faq.models import (
+    Category,
+    Question,
+    content_version,
+    forget_recent_content_version,
+    recent_content_version,
+)
+from faq.views import finished_pages, is_shared_page, shared_page_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +252,4 @@ def test_a_page_carrying_a_token_or_nonce_is_never_shared(rf, private):
         bodies.add(view(request).content)
     assert len(renders) == 2
     assert len(bodies) == 2
+    assert not finished_pages.has(recent_content_version(), "/faq/")
