@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After the others, so they all still run for a FAQ page it answers from memory.
+    "faq.middleware.FinishedPageMiddleware",
     # Last, so it is the first to see an exception from a view.
     "clinic.middleware.DatabaseOutageMiddleware",
 ]

@@ -1,6 +1,7 @@
 import hashlib
 import json
 import re
+import threading
 from functools import wraps
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -29,6 +31,7 @@ from .models import (
     Question,
     content_languages,
     content_version,
+    forget_recent_content_version,
     localized,
     recent_content_version,
 )
@@ -36,6 +39,9 @@ from .models import (
 # Cached FAQ pages are keyed on content_version(): old versions are never read again and only
 # need to expire eventually.
 CACHE_SECONDS = 24 * 60 * 60
+# Memory each process may spend on its own copies of shared pages (FinishedPages), about 300
+# compressed pages with the demo content.
+FINISHED_PAGES_BYTES = 8 * 1024 * 1024
 SEARCH_RESULTS = 20
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 JSON_SCRIPT_ESCAPES = {">": "\\u003E", "<": "\\u003C", "&": "\\u0026"}
@@ -105,8 +111,86 @@ def is_shared_page(request):
     )
 
 
+def page_variant(request):
+    """What, besides its content version and path, tells apart the copies of a shared page."""
+    accepts_gzip = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    return (
+        request.scheme,
+        request.get_host(),
+        get_language(),
+        request.GET.get("q", ""),
+        "gzip" if accepts_gzip else "",
+    )
+
+
+class FinishedPages:
+    """The shared pages this process served for the current content version, as the bytes and
+    headers to send again: a repeat visit is a new response around them, with nothing to
+    unpickle and nothing to compute.
+
+    A new content version drops them all. Bounded by size, searches being many: the oldest
+    copies make room first, and the cache still holds them.
+    """
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.lock = threading.Lock()
+        self.clear()
+
+    def clear(self):
+        with self.lock:
+            self.current = (None, {})  # the content version, and its pages by path and variant
+            self.size = 0
+
+    def has(self, version, path):
+        kept_version, pages = self.current
+        return version == kept_version and path in pages
+
+    def response(self, version, path, variant):
+        """A new response with the page's bytes and headers as first served, or None."""
+        kept_version, pages = self.current
+        page = pages.get(path, {}).get(variant) if version == kept_version else None
+        if page is None:
+            return None
+        content, headers = page
+        return HttpResponse(content, headers=headers)
+
+    def keep(self, version, path, variant, response):
+        content = response.content
+        if len(content) > self.max_bytes:
+            return
+        with self.lock:
+            kept_version, pages = self.current
+            if version != kept_version:
+                pages = {}
+                self.current = (version, pages)
+                self.size = 0
+            while self.size + len(content) > self.max_bytes:
+                self.drop_oldest(pages)
+            pages.setdefault(path, {})[variant] = (content, tuple(response.items()))
+            self.size += len(content)
+
+    def drop_oldest(self, pages):
+        path = next(iter(pages))
+        variants = pages[path]
+        self.size -= len(variants.pop(next(iter(variants)))[0])
+        if not variants:
+            del pages[path]
+
+
+finished_pages = FinishedPages(max_bytes=FINISHED_PAGES_BYTES)
+
+
+def forget_shared_pages():
+    """Empty this process's copies of the shared pages and its recent content version, as
+    `cache.clear()` empties the cache: the next view reads the database and renders."""
+    finished_pages.clear()
+    forget_recent_content_version()
+
+
 def shared_page_cache(view):
-    """Serve shared FAQ pages from the cache, per content version, usually with no query at all.
+    """Serve shared FAQ pages from memory or the cache, per content version, usually with no
+    query at all (faq.middleware.FinishedPageMiddleware serves most repeat visits before this).
 
     An edit changes the content version: this process shows it on its next request, every other
     process and server within RECENT_VERSION_SECONDS (one second). Repeated searches are cached
@@ -117,19 +201,15 @@ def shared_page_cache(view):
     @wraps(view)
     def cached_view(request, *args, **kwargs):
         if not is_shared_page(request):
-            return view(request, *args, **kwargs)
-        encoding = "gzip" if ACCEPTS_GZIP.search(request.headers.get("accept-encoding", "")) else ""
-        page = "|".join(
-            [
-                recent_content_version(),
-                request.scheme,
-                request.get_host(),
-                request.path,
-                get_language(),
-                request.GET.get("q", ""),
-                encoding,
-            ]
-        )
+            response = view(request, *args, **kwargs)
+            patch_vary_headers(response, ["Cookie"])
+            return response
+        version = recent_content_version()
+        variant = page_variant(request)
+        finished = finished_pages.response(version, request.path, variant)
+        if finished is not None:
+            return finished
+        page = "|".join([version, request.path, *variant])
         key = "faq:page:" + hashlib.md5(page.encode(), usedforsecurity=False).hexdigest()
         response = cache.get(key)
         if response is None:
@@ -138,9 +218,12 @@ def shared_page_cache(view):
             private = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or get_nonce(request)
             # A search that found nothing is counted on every visit: never served from the cache.
             not_shared = "private" in response.get("Cache-Control", "")
-            if response.status_code == 200 and not (response.cookies or private or not_shared):
-                cache.set(key, response, timeout=CACHE_SECONDS)
+            if response.status_code != 200 or response.cookies or private or not_shared:
+                patch_vary_headers(response, ["Cookie"])
+                return response
+            cache.set(key, response, timeout=CACHE_SECONDS)
         patch_vary_headers(response, ["Cookie"])
+        finished_pages.keep(version, request.path, variant, response)
         return response
 
     return cached_view

@@ -154,12 +154,17 @@ def english_to_start():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Every test starts with an empty cache (FAQ pages are cached per content version)."""
+    """Every test starts with an empty cache (FAQ pages are cached per content version), and
+    with no FAQ page or content version kept in this process's memory."""
     from django.core.cache import cache
 
+    from faq.views import forget_shared_pages
+
     cache.clear()
+    forget_shared_pages()
     yield
     cache.clear()
+    forget_shared_pages()
 
 
 @pytest.fixture(autouse=True)

@@ -26,7 +26,6 @@ from .querysets import (
     review_cutoff,
 )
 from .questions import (
-    RECENT_VERSION_KEY,
     RECENT_VERSION_SECONDS,
     VERSION_EXCLUDED_FIELDS,
     Category,
@@ -35,12 +34,12 @@ from .questions import (
     content_version,
     forget_recent_content_version,
     recent_content_version,
+    recent_version,
     text_hash,
 )
 
 __all__ = [
     "FOLD_FUNCTION",
-    "RECENT_VERSION_KEY",
     "RECENT_VERSION_SECONDS",
     "SEARCH_VECTORS",
     "TO_DECIDE_MARKER",
@@ -66,6 +65,7 @@ __all__ = [
     "localized",
     "months_before",
     "recent_content_version",
+    "recent_version",
     "review_cutoff",
     "text_hash",
 ]

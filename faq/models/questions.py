@@ -2,13 +2,13 @@
 follows."""
 
 import hashlib
+import time
 
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import (
     SearchVectorField,
 )
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.urls import reverse
@@ -306,18 +306,42 @@ def content_version(now=None):
 # database again. A save in this process forgets it at once (FaqConfig.ready); other processes
 # and servers show an edit within this many seconds.
 RECENT_VERSION_SECONDS = 1
-RECENT_VERSION_KEY = "faq:recent-content-version"
+
+
+class RecentContentVersion:
+    """content_version() as this process last read it, kept in memory for RECENT_VERSION_SECONDS.
+
+    In memory rather than in the cache: every view of a shared FAQ page asks for it.
+    """
+
+    def __init__(self):
+        self.forget()
+
+    def read(self):
+        version = self.peek()
+        if version is None:
+            read_at = time.monotonic()
+            version = content_version()
+            self.last_read = (version, read_at)
+        return version
+
+    def peek(self):
+        """The version if it is still recent, else None; never asks the database."""
+        version, read_at = self.last_read
+        return version if time.monotonic() - read_at < RECENT_VERSION_SECONDS else None
+
+    def forget(self):
+        self.last_read = (None, 0.0)
+
+
+recent_version = RecentContentVersion()
 
 
 def recent_content_version():
     """content_version(), read from the database at most once a second per process."""
-    version = cache.get(RECENT_VERSION_KEY)
-    if version is None:
-        version = content_version()
-        cache.set(RECENT_VERSION_KEY, version, timeout=RECENT_VERSION_SECONDS)
-    return version
+    return recent_version.read()
 
 
 def forget_recent_content_version(**kwargs):
     """Called after any question or category is saved or deleted in this process."""
-    cache.delete(RECENT_VERSION_KEY)
+    recent_version.forget()

@@ -14,6 +14,7 @@ from reversion.models import Version
 from clinic.models import StaffProfile
 from faq import services
 from faq.models import Question, ReviewStatus, months_before
+from faq.views import forget_shared_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -216,6 +217,7 @@ def test_review_lines_cost_no_query_per_question(client, reviewer, make_question
             "/faq/?q=number",
         ):
             cache.clear()
+            forget_shared_pages()
             with CaptureQueriesContext(connection) as queries:
                 assert "Medically reviewed by" in client.get(path).content.decode()
             counts.append(len(queries))

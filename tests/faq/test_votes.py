@@ -1,12 +1,11 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from faq.models import ClientHourCount, Vote
+from faq.models import ClientHourCount, Vote, forget_recent_content_version
 from faq.services import forget_past_hours
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +162,7 @@ def test_faq_pages_are_still_served_from_the_cache_after_votes(
         client.get(path)
     vote(question, "yes")
     vote(question, "no")
-    cache.delete("faq:recent-content-version")
+    forget_recent_content_version()
     for path in ("/faq/", question.get_absolute_url()):
         client.get(path)
         with django_assert_max_num_queries(1):
