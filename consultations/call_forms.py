@@ -8,6 +8,7 @@ from functools import cached_property
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .business_days import clinic_date
@@ -107,6 +108,15 @@ class CallTimeForm(forms.Form):
             }
             for index, (value, label) in enumerate(self._choices(parse_slot(field.value())))
         ]
+
+    def slots_html(self):
+        """The radio buttons' markup, through the form renderer (a compiled Jinja2 template)."""
+        return mark_safe(  # noqa: S308  (the template escapes every value)
+            self.renderer.render(
+                "consultations/call_time_slots.html",
+                {"field": self["call_at"], "radios": self.radios()},
+            )
+        )
 
     @property
     def day_heading(self):
