@@ -7,6 +7,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from clinic.form_renderer import RendererTemplate
+
 from . import audit, export, services
 from .admin_calls import BookedCallAdminMixin, BookedCallFilter
 from .admin_columns import RequestColumnsMixin
@@ -18,11 +20,16 @@ from .forms import CallAttemptForm, CloseRequestsForm, FollowUpForm
 from .models import AuditEntry, CallAttempt, ConsultationRequest
 
 Status = ConsultationRequest.Status
+# The admin's fieldset, the same markup in Jinja2 (templates/admin/consultations/
+# consultationrequest/change_form.html).
+FIELDSET_TEMPLATE = RendererTemplate("admin/includes/fieldset.html")
 
 
 class CallAttemptInline(admin.TabularInline):
     model = CallAttempt
     form = CallAttemptForm
+    # The admin's tabular inline, the same markup in Jinja2: a request's page shows every call.
+    template = RendererTemplate("admin/edit_inline/tabular.html")
     fields = ["called_at", "outcome", "notes", "called_by_display"]
     readonly_fields = ["called_by_display"]
     extra = 1
@@ -233,6 +240,10 @@ class ConsultationRequestAdmin(
         if request.user.is_superuser and obj is not None:
             return [*readonly, "audit_trail"]
         return readonly
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["fieldset_template"] = FIELDSET_TEMPLATE
+        return super().render_change_form(request, context, *args, **kwargs)
 
     # --- audit and stamping ---
 

@@ -1,10 +1,11 @@
 """The site's form renderer (clinic/form_renderer.py): fast, and the same markup as Django's."""
 
 import re
+from datetime import datetime
 
 import pytest
 from django import forms
-from django.contrib.admin.widgets import AdminDateWidget
+from django.contrib.admin.widgets import AdminDateWidget, AdminSplitDateTime
 from django.forms.renderers import DjangoTemplates, get_default_renderer
 from django.utils import translation
 
@@ -35,6 +36,17 @@ def test_widgets_are_the_same_markup_as_djangos(form_class, data):
 def test_admin_widgets_still_render_with_djangos_templates():
     html = AdminDateWidget().render("day", None, renderer=FastFormRenderer())
     assert 'class="vDateField' in html and 'name="day"' in html
+
+
+@pytest.mark.parametrize("value", [None, datetime(2026, 3, 8, 14, 5, 9)])
+def test_the_admins_date_and_time_widget_is_the_same_markup_as_djangos(value):
+    """Its Jinja2 copy (jinja2/admin/widgets/split_datetime.html) writes what Django's does."""
+    widget = AdminSplitDateTime()
+    attrs = {"id": "id_called_at"}
+    ours = widget.render("called_at", value, attrs=attrs, renderer=FastFormRenderer())
+    djangos = widget.render("called_at", value, attrs=attrs, renderer=DjangoTemplates())
+    assert 'class="vTimeField"' in ours
+    assert normalised(ours) == normalised(djangos)
 
 
 def test_an_empty_widget_is_kept_and_a_filled_one_is_not():
