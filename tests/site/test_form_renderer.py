@@ -38,6 +38,34 @@ def test_admin_widgets_still_render_with_djangos_templates():
     assert 'class="vDateField' in html and 'name="day"' in html
 
 
+SELECTS = [
+    forms.Select(choices=[("", "---"), ("a", "<A>"), ("b", "B")], attrs={"aria-label": "Pick"}),
+    forms.Select(
+        choices=[("Morning", [("9", "9 am"), ("10", "10 am")]), ("Later", [("17", "5 pm")])],
+        attrs={"required": True, "disabled": False, "data-x": 1},
+    ),
+    forms.SelectMultiple(choices=[("a", "A"), ("b", "B"), ("c", "C")]),
+]
+
+
+@pytest.mark.parametrize("widget", SELECTS)
+@pytest.mark.parametrize("value", [None, "a", "10", ["a", "c"]])
+def test_selects_are_the_same_markup_as_djangos(widget, value):
+    """The site's select template (jinja2/django/forms/widgets/select.html) writes its options
+    in place; the markup is Django's."""
+    ours = widget.render("pick", value, attrs={"id": "id_pick"}, renderer=FastFormRenderer())
+    djangos = widget.render("pick", value, attrs={"id": "id_pick"}, renderer=DjangoTemplates())
+    assert normalised(ours) == normalised(djangos)
+
+
+def test_an_option_template_of_a_widgets_own_is_still_used():
+    class Shouting(forms.Select):
+        option_template_name = "django/forms/widgets/input.html"
+
+    html = Shouting(choices=[("a", "A")]).render("pick", None, renderer=FastFormRenderer())
+    assert '<input type="select" name="pick" value="a"' in html
+
+
 @pytest.mark.parametrize("value", [None, datetime(2026, 3, 8, 14, 5, 9)])
 def test_the_admins_date_and_time_widget_is_the_same_markup_as_djangos(value):
     """Its Jinja2 copy (jinja2/admin/widgets/split_datetime.html) writes what Django's does."""
