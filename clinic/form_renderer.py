@@ -4,12 +4,13 @@ template engine for everything else (the admin's other widgets, and any form tem
 project puts in templates/).
 
 The built-in widget templates are the same markup in both languages; the Jinja2 ones are compiled
-to Python and render several times faster. jinja2/django/forms/widgets/select.html replaces
-Django's Jinja2 select with one that writes its options in place (an include per option was most
-of a select's time); jinja2/admin/ holds copies of the admin templates a request's page repeats
-for every call attempt, included through RendererTemplate. That matters for the radio buttons and checkboxes
+to Python and render several times faster. That matters for the radio buttons and checkboxes
 (a template per option), for every field of the patient's form, and for the admin list (a
-checkbox per row). Settings: FORM_RENDERER = "clinic.form_renderer.FastFormRenderer".
+checkbox per row). The site's jinja2/django/forms/widgets/ replaces a few of Django's Jinja2
+templates with ones that write in place what Django's include (a select's options, an input's
+attributes): an include costs more than the markup it writes. jinja2/admin/ holds copies of the
+admin templates a request's page repeats for every call attempt, used through RendererTemplate.
+Settings: FORM_RENDERER = "clinic.form_renderer.FastFormRenderer".
 
 An empty widget (nothing typed or chosen: the form as a visitor first sees it) is also kept
 once rendered, in this process, keyed by everything its template receives and the active

@@ -58,6 +58,19 @@ def test_selects_are_the_same_markup_as_djangos(widget, value):
     assert normalised(ours) == normalised(djangos)
 
 
+@pytest.mark.parametrize(
+    "widget",
+    [forms.HiddenInput, forms.DateInput, forms.TimeInput, forms.TextInput, forms.NumberInput],
+)
+@pytest.mark.parametrize("value", [None, "", "2026-03-08", '"<b>&'])
+def test_inputs_are_the_same_markup_as_djangos(widget, value):
+    """The site's input templates write their attributes in place; the markup is Django's."""
+    attrs = {"id": "id_x", "required": True, "disabled": False, "size": 10, "title": "<a>"}
+    ours = widget().render("x", value, attrs=attrs, renderer=FastFormRenderer())
+    djangos = widget().render("x", value, attrs=attrs, renderer=DjangoTemplates())
+    assert normalised(ours) == normalised(djangos)
+
+
 def test_an_option_template_of_a_widgets_own_is_still_used():
     class Shouting(forms.Select):
         option_template_name = "django/forms/widgets/input.html"
