@@ -1,11 +1,16 @@
-"""The site's form renderer: Jinja2 for Django's built-in widget templates and for the site's
-field template (jinja2/forms/field.html), the Django template engine for everything else (the
-admin's own widgets, and any form template the project puts in templates/).
+"""The site's form renderer: Jinja2 for Django's built-in widget templates, for the site's field
+template (jinja2/forms/field.html) and for the admin widgets copied into jinja2/admin/, the Django
+template engine for everything else (the admin's other widgets, and any form template the
+project puts in templates/).
 
 The built-in widget templates are the same markup in both languages; the Jinja2 ones are compiled
 to Python and render several times faster. That matters for the radio buttons and checkboxes
 (a template per option), for every field of the patient's form, and for the admin list (a
-checkbox per row). Settings: FORM_RENDERER = "clinic.form_renderer.FastFormRenderer".
+checkbox per row). The site's jinja2/django/forms/widgets/ replaces a few of Django's Jinja2
+templates with ones that write in place what Django's include (a select's options, an input's
+attributes): an include costs more than the markup it writes. jinja2/admin/ holds copies of the
+admin templates a request's page repeats for every call attempt, used through RendererTemplate.
+Settings: FORM_RENDERER = "clinic.form_renderer.FastFormRenderer".
 
 An empty widget (nothing typed or chosen: the form as a visitor first sees it) is also kept
 once rendered, in this process, keyed by everything its template receives and the active
@@ -16,12 +21,18 @@ that holds a value someone entered is never kept. A widget's template sees only 
 
 from pathlib import Path
 
+import django
 import django.forms
 from django.conf import settings
-from django.forms.renderers import BaseRenderer
+from django.contrib.admin.templatetags.admin_modify import cell_count
+from django.contrib.admin.templatetags.admin_urls import admin_urlname, admin_urlquote
+from django.forms.renderers import BaseRenderer, get_default_renderer
 from django.template import TemplateDoesNotExist
 from django.template.backends.django import DjangoTemplates
 from django.template.backends.jinja2 import Jinja2
+from django.template.defaultfilters import capfirst, striptags
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise, cached_property
 
@@ -29,16 +40,31 @@ from jinja2 import Environment
 
 DJANGO_FORMS_JINJA2 = Path(django.forms.__file__).parent / "jinja2"
 DJANGO_FORMS_TEMPLATES = Path(django.forms.__file__).parent / "templates"
+DJANGO_ADMIN_TEMPLATES = Path(django.__file__).parent / "contrib" / "admin" / "templates"
+# Django's own templates, which a Jinja2 copy of the same markup may replace: Django ships one for
+# each form widget; the project's jinja2/ folder holds copies of admin widgets staff see many times
+# on a page (the date and time of every call attempt).
+DJANGOS_OWN_TEMPLATES = (DJANGO_FORMS_TEMPLATES, DJANGO_ADMIN_TEMPLATES)
 
 
 def environment(**options):
-    """Jinja2 with Django's translations: {{ _("...") }} and {% trans %} use the active language."""
+    """Jinja2 with Django's translations: {{ _("...") }} and {% trans %} use the active language;
+    and the functions and filters the admin's templates copied into jinja2/admin/ use, with
+    Django's meaning (Django's striptags keeps entities as they are, Jinja2's decodes them)."""
     # cache_size -1: a plain dict of compiled templates (the default, an LRU of 400, takes a
     # lock and reorders on every lookup, and widgets look templates up for every option).
     options = {**options, "extensions": ["jinja2.ext.i18n"], "cache_size": -1}
     options.pop("autoescape", None)
     env = Environment(autoescape=True, **options)
     env.install_gettext_translations(translation, newstyle=True)
+    env.globals.update(static=static, url=reverse)
+    env.filters.update(
+        admin_urlname=admin_urlname,
+        admin_urlquote=admin_urlquote,
+        capfirst=capfirst,
+        cell_count=cell_count,
+        striptags=striptags,
+    )
     return env
 
 
@@ -150,15 +176,34 @@ class FastFormRenderer(BaseRenderer):
 
     def _choose(self, template_name):
         """Jinja2 unless the template exists only for the Django engine, or the project or an
-        app overrides it in a templates/ folder."""
+        app other than Django's own overrides it in a templates/ folder."""
         try:
             template = self.django.get_template(template_name)
         except TemplateDoesNotExist:
             return self.jinja2
-        if DJANGO_FORMS_TEMPLATES not in Path(template.origin.name).parents:
+        origin = Path(template.origin.name)
+        if not any(folder in origin.parents for folder in DJANGOS_OWN_TEMPLATES):
             return self.django
         try:
             self.jinja2.get_template(template_name)
         except TemplateDoesNotExist:
             return self.django
         return self.jinja2
+
+
+class RendererTemplate:
+    """A template of the site's form renderer that a Django template can {% include %} (Django
+    includes any object with a render(context) method), with that template's context.
+
+    An admin inline's `template` can be one: CallAttemptInline's table of rows is the Jinja2
+    copy of the admin's tabular inline (jinja2/admin/edit_inline/tabular.html).
+    """
+
+    def __init__(self, template_name):
+        self.template_name = template_name
+
+    def __str__(self):
+        return self.template_name
+
+    def render(self, context):
+        return get_default_renderer().render(self.template_name, context.flatten())

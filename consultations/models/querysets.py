@@ -112,6 +112,14 @@ class ConsultationRequestQuerySet(models.QuerySet):
             ),
         )
 
+    def with_overdue_flag(self, now=None):
+        """Annotate is_overdue alone (with_call_summary annotates it with the rest)."""
+        return self.annotate(
+            is_overdue=models.ExpressionWrapper(
+                self.overdue_q(now), output_field=models.BooleanField()
+            )
+        )
+
     def with_call_summary(self, now=None):
         """Annotate call_count, last_outcome, last_called_at and is_overdue in the same query."""
         attempts = CallAttempt.objects.filter(request=models.OuterRef("pk"))

@@ -1,10 +1,11 @@
 """The site's form renderer (clinic/form_renderer.py): fast, and the same markup as Django's."""
 
 import re
+from datetime import datetime
 
 import pytest
 from django import forms
-from django.contrib.admin.widgets import AdminDateWidget
+from django.contrib.admin.widgets import AdminDateWidget, AdminSplitDateTime
 from django.forms.renderers import DjangoTemplates, get_default_renderer
 from django.utils import translation
 
@@ -35,6 +36,58 @@ def test_widgets_are_the_same_markup_as_djangos(form_class, data):
 def test_admin_widgets_still_render_with_djangos_templates():
     html = AdminDateWidget().render("day", None, renderer=FastFormRenderer())
     assert 'class="vDateField' in html and 'name="day"' in html
+
+
+SELECTS = [
+    forms.Select(choices=[("", "---"), ("a", "<A>"), ("b", "B")], attrs={"aria-label": "Pick"}),
+    forms.Select(
+        choices=[("Morning", [("9", "9 am"), ("10", "10 am")]), ("Later", [("17", "5 pm")])],
+        attrs={"required": True, "disabled": False, "data-x": 1},
+    ),
+    forms.SelectMultiple(choices=[("a", "A"), ("b", "B"), ("c", "C")]),
+]
+
+
+@pytest.mark.parametrize("widget", SELECTS)
+@pytest.mark.parametrize("value", [None, "a", "10", ["a", "c"]])
+def test_selects_are_the_same_markup_as_djangos(widget, value):
+    """The site's select template (jinja2/django/forms/widgets/select.html) writes its options
+    in place; the markup is Django's."""
+    ours = widget.render("pick", value, attrs={"id": "id_pick"}, renderer=FastFormRenderer())
+    djangos = widget.render("pick", value, attrs={"id": "id_pick"}, renderer=DjangoTemplates())
+    assert normalised(ours) == normalised(djangos)
+
+
+@pytest.mark.parametrize(
+    "widget",
+    [forms.HiddenInput, forms.DateInput, forms.TimeInput, forms.TextInput, forms.NumberInput],
+)
+@pytest.mark.parametrize("value", [None, "", "2026-03-08", '"<b>&'])
+def test_inputs_are_the_same_markup_as_djangos(widget, value):
+    """The site's input templates write their attributes in place; the markup is Django's."""
+    attrs = {"id": "id_x", "required": True, "disabled": False, "size": 10, "title": "<a>"}
+    ours = widget().render("x", value, attrs=attrs, renderer=FastFormRenderer())
+    djangos = widget().render("x", value, attrs=attrs, renderer=DjangoTemplates())
+    assert normalised(ours) == normalised(djangos)
+
+
+def test_an_option_template_of_a_widgets_own_is_still_used():
+    class Shouting(forms.Select):
+        option_template_name = "django/forms/widgets/input.html"
+
+    html = Shouting(choices=[("a", "A")]).render("pick", None, renderer=FastFormRenderer())
+    assert '<input type="select" name="pick" value="a"' in html
+
+
+@pytest.mark.parametrize("value", [None, datetime(2026, 3, 8, 14, 5, 9)])
+def test_the_admins_date_and_time_widget_is_the_same_markup_as_djangos(value):
+    """Its Jinja2 copy (jinja2/admin/widgets/split_datetime.html) writes what Django's does."""
+    widget = AdminSplitDateTime()
+    attrs = {"id": "id_called_at"}
+    ours = widget.render("called_at", value, attrs=attrs, renderer=FastFormRenderer())
+    djangos = widget.render("called_at", value, attrs=attrs, renderer=DjangoTemplates())
+    assert 'class="vTimeField"' in ours
+    assert normalised(ours) == normalised(djangos)
 
 
 def test_an_empty_widget_is_kept_and_a_filled_one_is_not():

@@ -1,0 +1,179 @@
+"""A request's admin page with many call attempts: rendered with Jinja2 copies of the admin's
+templates (the same markup), with every call still editable, and a constant number of queries."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+import consultations.admin
+from consultations.admin import CallAttemptInline
+from consultations.models import AuditEntry, CallAttempt
+from tests.site.test_form_renderer import normalised
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+Outcome = CallAttempt.Outcome
+
+
+def change_url(consultation):
+    return reverse("admin:consultations_consultationrequest_change", args=[consultation.pk])
+
+
+@pytest.fixture
+def with_calls(make_consultation, admin_user):
+    """`with_calls(count, **fields)`: a request with `count` logged calls, notes included."""
+
+    def make(count, **fields):
+        consultation = make_consultation(**fields)
+        now = timezone.now()
+        CallAttempt.objects.bulk_create(
+            CallAttempt(
+                request=consultation,
+                called_at=now - timedelta(hours=number + 1),
+                called_by=admin_user,
+                outcome=Outcome.NO_ANSWER if number % 2 else Outcome.LEFT_VOICEMAIL,
+                notes=f"Call note {number}",
+            )
+            for number in range(count)
+        )
+        return consultation
+
+    return make
+
+
+def without_tokens(html):
+    """The page without what changes on every request (CSRF token, CSP nonce)."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    return re.sub(r'nonce="[^"]*"', "", html)
+
+
+def page_with_djangos_templates(client, url, monkeypatch, data=None):
+    with monkeypatch.context() as patched:
+        patched.setattr(CallAttemptInline, "template", "admin/edit_inline/tabular.html")
+        patched.setattr(consultations.admin, "FIELDSET_TEMPLATE", "admin/includes/fieldset.html")
+        response = client.post(url, data) if data else client.get(url)
+    return response.content.decode()
+
+
+@pytest.fixture
+def view_only_client(make_staff_user, staff_client_for):
+    user = make_staff_user("viewer", permissions=["view_consultationrequest", "view_callattempt"])
+    return staff_client_for(user)
+
+
+@pytest.mark.parametrize("who", ["admin", "intake", "view only", "purged"])
+def test_the_page_is_the_markup_of_djangos_admin_templates(
+    who, with_calls, admin_client, intake_client, view_only_client, monkeypatch
+):
+    """The call attempts' table and the fieldsets in Jinja2 write what Django's templates
+    write, for staff who may delete calls, who may not, who may only look, and on a request
+    whose personal data was removed."""
+    consultation = with_calls(3)
+    client = {"admin": admin_client, "intake": intake_client, "view only": view_only_client}
+    if who == "purged":
+        consultation.personal_data_purged_at = timezone.now()
+        consultation.save()
+    client = client.get(who, admin_client)
+    with time_machine.travel(timezone.now(), tick=False):
+        ours = client.get(change_url(consultation)).content.decode()
+        djangos = page_with_djangos_templates(client, change_url(consultation), monkeypatch)
+
+    assert normalised(without_tokens(ours)) == normalised(without_tokens(djangos))
+
+
+def test_a_page_with_errors_is_the_markup_of_djangos_admin_templates(
+    with_calls, admin_client, monkeypatch
+):
+    from tests.consultations.test_admin import change_data
+
+    consultation = with_calls(2)
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    data = change_data(consultation, attempts=[{"outcome": "nonsense"}], status="closed") | {
+        "call_attempts-0-called_at_0": tomorrow.strftime("%Y-%m-%d"),
+    }
+    with time_machine.travel(timezone.now(), tick=False):
+        ours = admin_client.post(change_url(consultation), data).content.decode()
+        djangos = page_with_djangos_templates(
+            admin_client, change_url(consultation), monkeypatch, data
+        )
+
+    assert "A call cannot be logged in the future" in ours
+    assert "errorlist" in ours
+    assert normalised(without_tokens(ours)) == normalised(without_tokens(djangos))
+
+
+def test_every_call_attempt_stays_editable_and_deletable(with_calls, admin_client):
+    """Each of 20 calls keeps its time, outcome, note and delete box; a new call can be logged
+    in the extra row, and "Add another" has its empty row to copy."""
+    consultation = with_calls(20)
+
+    html = admin_client.get(change_url(consultation)).content.decode()
+
+    for index in range(20):
+        for name in ("called_at_0", "called_at_1", "outcome", "notes", "DELETE", "id"):
+            assert f'name="call_attempts-{index}-{name}"' in html
+    assert html.count("Call note ") == 20  # the notes, decrypted for staff who may see them
+    assert 'name="call_attempts-20-outcome"' in html
+    assert 'id="call_attempts-empty"' in html
+    assert 'name="call_attempts-__prefix__-outcome"' in html
+    assert 'data-inline-type="tabular"' in html and "js-inline-admin-formset" in html
+
+
+def test_staff_without_the_delete_permission_get_no_delete_box(with_calls, intake_client):
+    consultation = with_calls(3)
+
+    html = intake_client.get(change_url(consultation)).content.decode()
+
+    assert 'name="call_attempts-0-outcome"' in html
+    assert "DELETE" not in html
+
+
+def test_deleting_a_call_on_the_page_is_audited(with_calls, admin_client):
+    from tests.consultations.test_admin import change_data
+
+    consultation = with_calls(2)
+    data = change_data(consultation) | {"call_attempts-0-DELETE": "on"}
+
+    response = admin_client.post(change_url(consultation), data)
+
+    assert response.status_code == 302
+    assert consultation.call_attempts.count() == 1
+    assert AuditEntry.objects.filter(
+        request_id=consultation.pk, action=AuditEntry.Action.CALL_DELETED
+    ).exists()
+
+
+def test_an_overdue_request_says_so_on_its_page(make_consultation, admin_client):
+    from tests.consultations.test_admin import overdue_moment
+
+    consultation = make_consultation()
+    consultation.created_at = overdue_moment()
+    consultation.save()
+
+    html = admin_client.get(change_url(consultation)).content.decode()
+
+    assert "Overdue: not called yet" in html
+
+
+def queries_of_the_page(client, consultation):
+    client.get(change_url(consultation))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(change_url(consultation))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_queries_do_not_grow_with_the_calls(with_calls, admin_client):
+    """Each row's choices, its caller's name and the notes come with the page's queries, not
+    one query per call; and viewing is still audited (one of them)."""
+    five = queries_of_the_page(admin_client, with_calls(5))
+    twenty = queries_of_the_page(admin_client, with_calls(20))
+
+    assert five == twenty <= 12
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.VIEWED).count() == 4
