@@ -313,8 +313,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Only staff have sessions. Each request renews one, so it ends after this many idle seconds.
+# Only staff have sessions. Requests renew one (at most once a minute: clinic/sessions.py), so it
+# ends after this many idle seconds.
 STAFF_SESSION_IDLE_TIMEOUT = env.int("STAFF_SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ENGINE = "clinic.sessions"
 SESSION_COOKIE_AGE = STAFF_SESSION_IDLE_TIMEOUT
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

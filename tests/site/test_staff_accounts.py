@@ -17,6 +17,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import clinic.urls
+from clinic.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
 
@@ -166,6 +167,40 @@ def test_idle_staff_session_ends_after_the_timeout(staff_client_for, staff_user)
     response = client.get(ADMIN)
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
+
+
+def test_session_is_not_written_again_within_a_minute(staff_client_for, staff_user):
+    """Page views in the same minute leave the stored session alone: its expiry is that fresh."""
+    client = staff_client_for(staff_user)
+    assert client.get(ADMIN).status_code == 200
+    renewed = timezone.now() + timedelta(minutes=30) - timedelta(seconds=20)
+    Session.objects.update(expire_date=renewed)
+    assert client.get(ADMIN).status_code == 200
+    assert Session.objects.get().expire_date == renewed
+
+
+def test_active_staff_session_is_renewed_after_a_minute(staff_client_for, staff_user):
+    """A request 29 minutes into the idle time still signs nobody out and renews the 30 minutes."""
+    client = staff_client_for(staff_user)
+    assert client.get(ADMIN).status_code == 200
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=1))
+    assert client.get(ADMIN).status_code == 200
+    expected = timezone.now() + timedelta(minutes=30)
+    assert abs(Session.objects.get().expire_date - expected) < timedelta(seconds=30)
+    assert client.get(ADMIN).status_code == 200
+
+
+def test_changed_session_is_written_at_once(staff_client_for, staff_user):
+    """A change to the session's data is stored on that request, however fresh its expiry."""
+    client = staff_client_for(staff_user)
+    assert client.get(ADMIN).status_code == 200
+    session = SessionStore(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    session["seen"] = "yes"
+    session.save()
+    assert SessionStore(session.session_key)["seen"] == "yes"
+    assert client.post(f"{ADMIN}logout/").status_code == 200
+    assert not Session.objects.exists()
+    assert client.get(ADMIN).status_code == 302
 
 
 def test_session_cookie_ends_with_the_browser(staff_client_for, staff_user):
