@@ -27,13 +27,8 @@ NOW = local(2026, 12, 1, 8, 0)  # Tuesday
 
 
 @pytest.fixture(autouse=True)
-def booking_settings(settings):
-    settings.TIME_ZONE = "America/Chicago"
-    settings.CLINIC_OPENING_HOURS = "09:00-17:00"
-    settings.CONSULTATION_CALL_SLOT_MINUTES = 15
-    settings.CONSULTATION_BOOKING_MIN_BUSINESS_HOURS = 2
-    settings.CONSULTATION_BOOKING_BUSINESS_DAYS = 10
-    settings.CONSULTATION_CALLS_PER_SLOT = 2
+def booking(booking_settings):
+    booking_settings.CONSULTATION_CALLS_PER_SLOT = 2
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from consultations.models import AuditEntry, BlockedTime, CallAttempt, ConsultationRequest
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_settings")]
 
 CHICAGO = ZoneInfo("America/Chicago")
 
@@ -25,16 +25,6 @@ def local(*args):
 # Monday 30 November 2026, 8 am clinic time: bookable from 11:00 today.
 NOW = local(2026, 11, 30, 8, 0)
 TUESDAY_TEN = local(2026, 12, 1, 10, 0)
-
-
-@pytest.fixture(autouse=True)
-def booking_settings(settings):
-    settings.TIME_ZONE = "America/Chicago"
-    settings.CLINIC_OPENING_HOURS = "09:00-17:00"
-    settings.CONSULTATION_CALL_SLOT_MINUTES = 15
-    settings.CONSULTATION_BOOKING_MIN_BUSINESS_HOURS = 2
-    settings.CONSULTATION_BOOKING_BUSINESS_DAYS = 10
-    settings.CONSULTATION_CALLS_PER_SLOT = 1
 
 
 @pytest.fixture(autouse=True)

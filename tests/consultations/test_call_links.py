@@ -39,14 +39,8 @@ PERSONAL_FRAGMENTS = ["Quillon", "Zebediah", "555-0187", "5550187", "Xylophonic"
 
 
 @pytest.fixture(autouse=True)
-def booking_settings(settings):
-    settings.TIME_ZONE = "America/Chicago"
-    settings.CLINIC_OPENING_HOURS = "09:00-17:00"
-    settings.CONSULTATION_CALL_SLOT_MINUTES = 15
-    settings.CONSULTATION_BOOKING_MIN_BUSINESS_HOURS = 2
-    settings.CONSULTATION_BOOKING_BUSINESS_DAYS = 10
-    settings.CONSULTATION_CALLS_PER_SLOT = 1
-    settings.SITE_URL = "https://clinic.test"
+def booking(booking_settings):
+    booking_settings.SITE_URL = "https://clinic.test"
 
 
 @pytest.fixture(autouse=True)

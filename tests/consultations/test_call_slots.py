@@ -9,20 +9,10 @@ import pytest
 from consultations.models import BlockedTime, CallCapacity, ClosureDay
 from consultations.slots import SlotBook, describe_slot
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_settings")]
 
 CHICAGO = ZoneInfo("America/Chicago")
 UTC = ZoneInfo("UTC")
-
-
-@pytest.fixture(autouse=True)
-def booking_settings(settings):
-    settings.TIME_ZONE = "America/Chicago"
-    settings.CLINIC_OPENING_HOURS = "09:00-17:00"
-    settings.CONSULTATION_CALL_SLOT_MINUTES = 15
-    settings.CONSULTATION_BOOKING_MIN_BUSINESS_HOURS = 2
-    settings.CONSULTATION_BOOKING_BUSINESS_DAYS = 10
-    settings.CONSULTATION_CALLS_PER_SLOT = 1
 
 
 def local(*args):

@@ -19,23 +19,13 @@ from consultations.models import BlockedTime, ClosureDay, ConsultationRequest
 from consultations.slots import SHOWN_FREE_TIMES_SECONDS
 from consultations.views import ConsultationRequestView
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_settings")]
 
 URL = "/consultation/"
 CHICAGO = ZoneInfo("America/Chicago")
 # Monday 30 November 2026, 8 am clinic time: bookable from 11:00 today.
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=CHICAGO)
 ELEVEN = datetime(2026, 11, 30, 11, 0, tzinfo=CHICAGO)
-
-
-@pytest.fixture(autouse=True)
-def booking_settings(settings):
-    settings.TIME_ZONE = "America/Chicago"
-    settings.CLINIC_OPENING_HOURS = "09:00-17:00"
-    settings.CONSULTATION_CALL_SLOT_MINUTES = 15
-    settings.CONSULTATION_BOOKING_MIN_BUSINESS_HOURS = 2
-    settings.CONSULTATION_BOOKING_BUSINESS_DAYS = 10
-    settings.CONSULTATION_CALLS_PER_SLOT = 1
 
 
 @pytest.fixture(autouse=True)
