@@ -16,7 +16,7 @@ from .config import (
     WARM_UP_SECONDS,
     BenchError,
 )
-from .report_targets import target_lines
+from .report_targets import scaled_lines, target_lines
 
 RESULTS_START = "<!-- results: written by `make bench`, do not edit by hand -->"
 RESULTS_END = "<!-- end of results -->"
@@ -177,6 +177,8 @@ def write_report(facts, pages, targets):
             "### Targets of the form and the request list, by data size",
             "",
             *target_lines(targets),
+            "",
+            *scaled_lines(targets, pages["minimal"]["cpu_ms"]),
             "",
             "### Machine",
             "",

@@ -2,6 +2,7 @@
 column per data size, each figure marked met or missed."""
 
 from .config import (
+    REFERENCE_MINIMAL_CPU_MS,
     TARGET_CHANGE_CPU_MS,
     TARGET_FORM_CPU_MS,
     TARGET_INVALID_OVER_FORM,
@@ -83,3 +84,28 @@ def target_lines(targets):
         + " |"
     )
     return lines
+
+
+def scaled(targets, minimal_cpu_ms):
+    """The figures with every Django CPU time scaled to the machine the targets were set on
+    (the minimal view's cost there over its cost in this run); latencies are left as measured."""
+    factor = REFERENCE_MINIMAL_CPU_MS / minimal_cpu_ms
+    return {
+        size: {
+            key: {**value, "cpu_ms": value["cpu_ms"] * factor} if "cpu_ms" in value else value
+            for key, value in figures.items()
+        }
+        for size, figures in targets.items()
+    }
+
+
+def scaled_lines(targets, minimal_cpu_ms):
+    factor = REFERENCE_MINIMAL_CPU_MS / minimal_cpu_ms
+    return [
+        f"The minimal view cost {minimal_cpu_ms:.2f} ms of Django CPU in this run and "
+        f"{REFERENCE_MINIMAL_CPU_MS} ms on the machine the targets were set on. The same figures "
+        f"scaled by {REFERENCE_MINIMAL_CPU_MS} ÷ {minimal_cpu_ms:.2f} = {factor:.3f} (the "
+        "latencies of one staff member as measured):",
+        "",
+        *target_lines(scaled(targets, minimal_cpu_ms)),
+    ]
