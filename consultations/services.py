@@ -11,7 +11,6 @@ from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from . import audit
@@ -49,6 +48,36 @@ def _lock_submissions(*keys):
         cursor.execute(f"SELECT {calls}", [int(key[:15], 16) for key in keys])
 
 
+def _recent_submissions(*, fingerprint, same_since, client_key, client_since):
+    """(requests identical to this one since ``same_since``, requests matching either that or
+    the client since ``client_since``). Without an identical request among them, the second is
+    the client's own count: both checks in one query.
+
+    Plain SQL: building this count through the ORM cost ten times what the query takes to run,
+    on the path of every submission. The same query as
+    ``filter(same | client).aggregate(same=Count("pk", filter=same), rows=Count("pk"))``.
+    """
+    opts = ConsultationRequest._meta
+    quote = connection.ops.quote_name
+    table = quote(opts.db_table)
+    fingerprint_column, client_column, created_column = (
+        quote(opts.get_field(name).column)
+        for name in ("submission_fingerprint", "client_key", "created_at")
+    )
+    same = f"{fingerprint_column} = %s AND {created_column} >= %s"
+    client = f"{client_column} = %s AND {created_column} >= %s"
+    same_params = [fingerprint, connection.ops.adapt_datetimefield_value(same_since)]
+    client_params = [client_key, connection.ops.adapt_datetimefield_value(client_since)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Only quoted names from the model's options are formatted in; values are parameters.
+            f"SELECT COALESCE(SUM(CASE WHEN {same} THEN 1 ELSE 0 END), 0), COUNT(*) "  # noqa: S608
+            f"FROM {table} WHERE ({same}) OR ({client})",
+            [*same_params, *same_params, *client_params],
+        )
+        return cursor.fetchone()
+
+
 def _slot_key(slot):
     return hashlib.sha256(f"consultations.slot:{slot.isoformat()}".encode()).hexdigest()
 
@@ -77,17 +106,15 @@ def submit_request(*, consultation, fingerprint, client_key, call_at=None):
         _lock_submissions(client_key, fingerprint)
         now = timezone.now()
         window = timedelta(minutes=settings.CONSULTATION_DUPLICATE_WINDOW_MINUTES)
-        same = Q(submission_fingerprint=fingerprint, created_at__gte=now - window)
-        last_hour = Q(client_key=client_key, created_at__gte=now - timedelta(hours=1))
-        # Both checks in one query. Without an identical request among the rows found, every
-        # one of them is the client's from the last hour: one filtered count is enough (each
-        # costs the ORM as much to build as the query takes to run).
-        recent = ConsultationRequest.objects.filter(same | last_hour).aggregate(
-            same=Count("pk", filter=same), rows=Count("pk")
+        same, rows = _recent_submissions(
+            fingerprint=fingerprint,
+            same_since=now - window,
+            client_key=client_key,
+            client_since=now - timedelta(hours=1),
         )
-        if recent["same"]:
+        if same:
             return None
-        if recent["rows"] >= settings.CONSULTATION_RATE_LIMIT_PER_HOUR:
+        if rows >= settings.CONSULTATION_RATE_LIMIT_PER_HOUR:
             logger.warning("Consultation request refused: a client is over the hourly limit.")
             raise OverHourlyLimit
         if call_at is not None:
