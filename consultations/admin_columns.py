@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from .clinic_time import clinic_time, in_clinic_time
 from .display import best_time_labels, choice_labels, outcome_label, staff_name
 from .models import ConsultationRequest
+from .models.querysets import call_count, last_called_at
 
 Status = ConsultationRequest.Status
 
@@ -91,11 +92,13 @@ class RequestColumnsMixin:
             return gettext("Yes")
         return format_html('<strong class="consult-no-voicemail">{}</strong>', gettext("No"))
 
-    @admin.display(description=_("calls"), ordering="call_count")
+    # Sorting by the calls computes them for every request listed; the page's rows get them with
+    # the rest of their columns (ConsultationRequestChangeList).
+    @admin.display(description=_("calls"), ordering=call_count())
     def call_count(self, obj):
         return obj.call_count
 
-    @admin.display(description=_("last outcome"), ordering="last_called_at")
+    @admin.display(description=_("last outcome"), ordering=last_called_at())
     def last_outcome_display(self, obj):
         return outcome_label(obj.last_outcome) or self.get_empty_value_display()
 

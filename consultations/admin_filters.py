@@ -110,9 +110,9 @@ class OverdueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value == "yes":
-            return queryset.filter(is_overdue=True)
+            return queryset.filter(queryset.overdue_q())
         if value == "no":
-            return queryset.filter(is_overdue=False)
+            return queryset.exclude(queryset.overdue_q())
         if value is None:
             return queryset
         raise IncorrectLookupParameters(f"Unknown overdue choice {value!r}")

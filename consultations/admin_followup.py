@@ -57,7 +57,7 @@ class ReadyToCloseFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value == "yes":
-            return queryset.filter(ready_to_close=True)
+            return queryset.not_reached()
         if value is None:
             return queryset
         raise IncorrectLookupParameters(f"Unknown choice {value!r}")
@@ -71,9 +71,6 @@ def local_date(moment):
 
 class FollowUpAdminMixin:
     """Mixed into ConsultationRequestAdmin (before ModelAdmin)."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_contact_flags()
 
     def get_urls(self):
         metrics = path(

@@ -232,7 +232,7 @@ def delete(*, requests, by, via):
 
 def record_export(*, requests, by, via=audit.VIA_EXPORT_ACTION):
     """The requests to export, in order, each recorded as exported by ``by``."""
-    rows = list(requests.select_related("assigned_to").order_by("pk"))
+    rows = list(requests.with_call_summary().select_related("assigned_to").order_by("pk"))
     AuditEntry.objects.bulk_create(
         AuditEntry.entry(
             by,
