@@ -754,3 +754,24 @@ def test_assignee_choice_offers_no_user_account_shortcuts(admin_client, make_con
     assert 'id="id_assigned_to"' in html
     for shortcut in ("add_id_assigned_to", "change_id_assigned_to", "delete_id_assigned_to"):
         assert shortcut not in html
+
+
+def test_list_sorts_by_calls_and_by_the_last_call(admin_client, make_consultation):
+    now = timezone.now()
+    requests = [make_consultation(created_at=now - timedelta(hours=hours)) for hours in (1, 2, 3)]
+    # The first has 2 calls, the last 1 (made most recently), the middle one none.
+    for consultation, hours_ago in ((requests[0], 30), (requests[0], 20), (requests[2], 5)):
+        CallAttempt.objects.create(
+            request=consultation,
+            called_at=now - timedelta(hours=hours_ago),
+            outcome=CallAttempt.Outcome.NO_ANSWER,
+        )
+    columns = admin_client.get(CHANGELIST).context["cl"].list_display
+    calls, last_outcome = columns.index("call_count"), columns.index("last_outcome_display")
+    first, middle, last = (consultation.pk for consultation in requests)
+
+    assert result_ids(admin_client.get(CHANGELIST, {"o": f"-{calls}"})) == [first, last, middle]
+    assert result_ids(admin_client.get(CHANGELIST, {"o": f"{calls}"})) == [middle, last, first]
+    by_last_call = result_ids(admin_client.get(CHANGELIST, {"o": f"-{last_outcome}"}))
+    # (Where a request never called goes depends on the database's place for NULL.)
+    assert [pk for pk in by_last_call if pk != middle] == [last, first]
