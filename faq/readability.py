@@ -8,6 +8,7 @@ syllable data, where later versions download a dictionary at first use.
 """
 
 import html
+from functools import lru_cache
 
 import textstat
 from django.utils.html import strip_tags
@@ -28,6 +29,9 @@ def plain_text(markdown_text):
     return html.unescape(strip_tags(render_markdown(markdown_text or "")))
 
 
+# Both scores depend on the text alone, and the admin's question list shows them for every row
+# on every view: each text is scored once per process (a few hundred answers, a few MB at most).
+@lru_cache(maxsize=2048)
 def reading_grade(markdown_text):
     """The Flesch-Kincaid grade of the text as shown, to one decimal; None when there is none."""
     text = plain_text(markdown_text).strip()
@@ -36,6 +40,7 @@ def reading_grade(markdown_text):
     return round(textstat.flesch_kincaid_grade(text), 1)
 
 
+@lru_cache(maxsize=2048)
 def spanish_reading_ease(markdown_text):
     """The Fernández Huerta ease of a Spanish text as shown, to one decimal; None when empty."""
     text = plain_text(markdown_text).strip()
