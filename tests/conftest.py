@@ -169,10 +169,13 @@ def empty_cache():
 
 @pytest.fixture(autouse=True)
 def forget_shown_free_times():
-    """The patient's form keeps its free times and pages per process for a few seconds; a test's
-    bookings are rolled back without the signals that forget them, so each test starts afresh."""
+    """The patient's form keeps its free times and pages, and the request list the people it
+    can be assigned to, per process for a few seconds; a test's changes are rolled back without
+    the signals that forget them, so each test starts afresh."""
+    from consultations.admin_filters import recent_workers
     from consultations.kept_pages import kept_pages
     from consultations.slots import recent_slot_book
 
     recent_slot_book.forget()
+    recent_workers.forget()
     kept_pages.clear()

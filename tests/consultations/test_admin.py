@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from consultations.admin_filters import recent_workers
 from consultations.business_days import subtract_business_days
 from consultations.models import AuditEntry, CallAttempt, ConsultationRequest
 
@@ -374,6 +375,39 @@ def test_requests_are_assigned_only_to_people_who_work_them(
         "admin",
         "intake",
     }
+
+
+def assignee_names(admin_client):
+    filters = admin_client.get(CHANGELIST).context["cl"].filter_specs
+    assignee_filter = next(spec for spec in filters if spec.parameter_name == "assignee")
+    return {label for _, label in assignee_filter.lookup_choices} - {"Me", "Unassigned"}
+
+
+def test_the_assignee_filter_follows_changes_to_who_works_requests_at_once(
+    admin_client, make_staff_user, django_user_model, django_assert_num_queries
+):
+    from django.contrib.auth.models import Group
+
+    assert assignee_names(admin_client) == {"admin"}
+    with django_assert_num_queries(0):
+        assert recent_workers.get() == recent_workers.get()  # kept between views
+
+    newcomer = make_staff_user("newcomer", groups=["Intake staff"])
+    assert assignee_names(admin_client) == {"admin", "newcomer"}  # joined a group
+    newcomer.first_name = "Noor"
+    newcomer.save()
+    assert assignee_names(admin_client) == {"admin", "Noor"}  # renamed
+    newcomer.groups.clear()
+    assert assignee_names(admin_client) == {"admin"}  # left the group
+    newcomer.user_permissions.add(
+        *Group.objects.get(name="Intake staff").permissions.filter(codename__startswith="change")
+    )
+    assert assignee_names(admin_client) == {"admin", "Noor"}  # given the permission alone
+    newcomer.user_permissions.clear()
+    make_staff_user("reader", groups=["Content editors"])
+    editors = Group.objects.get(name="Content editors")
+    editors.permissions.add(*Group.objects.get(name="Intake staff").permissions.all())
+    assert assignee_names(admin_client) == {"admin", "reader"}  # their group was given it
 
 
 def test_closing_without_a_reason_is_a_form_error(admin_client, make_consultation):
