@@ -173,3 +173,20 @@ def test_the_list_loads_no_contact_details(admin_client, make_consultation):
     assert len(request_queries) == 4
     for field in ('."name"', '."phone"', '."email"', '."note"'):
         assert not any(field in sql for sql in request_queries)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_time_waited_reads_as_djangos_timesince(language):
+    from django.contrib import admin
+    from django.utils import translation
+    from django.utils.timesince import timesince
+
+    model_admin = admin.site._registry[ConsultationRequest]
+    now = timezone.now()
+    # From minutes to months, each a few seconds clear of a minute's turn.
+    waits = [timedelta(minutes=minutes, seconds=20) for minutes in range(0, 3000, 7)]
+    waits += [timedelta(days=days, hours=days % 24, seconds=20) for days in range(1, 400, 3)]
+    with translation.override(language):
+        for waited in waits:
+            request = ConsultationRequest(created_at=now - waited, status="new")
+            assert model_admin.waiting(request) == timesince(now - waited, now), waited
