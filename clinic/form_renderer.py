@@ -30,7 +30,7 @@ from django.forms.renderers import BaseRenderer, get_default_renderer
 from django.template import TemplateDoesNotExist
 from django.template.backends.django import DjangoTemplates
 from django.template.backends.jinja2 import Jinja2
-from django.template.defaultfilters import capfirst, striptags
+from django.template.defaultfilters import capfirst, iriencode, striptags
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
@@ -63,6 +63,7 @@ def environment(**options):
         admin_urlquote=admin_urlquote,
         capfirst=capfirst,
         cell_count=cell_count,
+        iriencode=iriencode,
         striptags=striptags,
     )
     return env

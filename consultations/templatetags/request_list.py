@@ -18,9 +18,10 @@ from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.utils import display_for_field, display_for_value
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.forms.renderers import get_default_renderer
 from django.urls import reverse
 from django.utils.html import conditional_escape, escape
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -200,6 +201,20 @@ def request_result_list(cl):
         "num_sorted_fields": sum(1 for header in headers if header.get("sorted")),
         "results": rows(columns, cl.result_list),
     }
+
+
+# Django's own list filter template, which the site's form renderer has a Jinja2 copy of.
+DJANGOS_FILTER_TEMPLATE = "admin/filter.html"
+
+
+@register.simple_tag
+def request_list_filter(cl, spec):
+    """Django's ``admin_list_filter``, rendered from the Jinja2 copy of its template (about five
+    times faster) when the filter uses Django's own."""
+    if spec.template != DJANGOS_FILTER_TEMPLATE:
+        return admin_list.admin_list_filter(cl, spec)
+    context = {"title": spec.title, "choices": list(spec.choices(cl)), "spec": spec}
+    return mark_safe(get_default_renderer().render(DJANGOS_FILTER_TEMPLATE, context))  # noqa: S308
 
 
 @register.tag(name="request_result_list")

@@ -190,3 +190,19 @@ def test_the_time_waited_reads_as_djangos_timesince(language):
         for waited in waits:
             request = ConsultationRequest(created_at=now - waited, status="new")
             assert model_admin.waiting(request) == timesince(now - waited, now), waited
+
+
+def test_the_filters_are_djangos_own_markup(admin_client, make_consultation):
+    from django.contrib.admin.templatetags.admin_list import admin_list_filter
+
+    make_consultation()
+    response = admin_client.get(CHANGELIST, {"status": "all", "assignee": "me"})
+    html = response.content.decode()
+    cl = response.context["cl"]
+    # The same markup (Jinja2 leaves out the blank line before and after each).
+    djangos = [admin_list_filter(cl, spec).strip() for spec in cl.filter_specs]
+    assert len(djangos) == 7
+    for markup in djangos:
+        assert markup in html
+    assert html.count('<details data-filter-title="') == 7
+    assert '<li class="selected">\n    <a href="?assignee=me&amp;status=all">All</a></li>' in html
