@@ -75,12 +75,13 @@ class CallAttemptInline(admin.TabularInline):
 class ConsultationRequestChangeList(ChangeList):
     """The list never loads the patient's note: it is not shown there and is decrypted on load.
 
-    The page's rows are found first (filtered, sorted and cut to the page, computing only what
-    the filters and the sort need), then loaded by number with every column's annotations for
-    those rows alone. In one query PostgreSQL plans the columns' subqueries for every open
-    request, which at 100,000 requests meant scanning all call attempts twice on each page
-    view; and building the annotations into every query the list makes (the count, the page,
-    the filters' choices) cost more CPU than the rest of the list's queries.
+    The page's rows are loaded (filtered, sorted and cut to the page, computing only what the
+    filters and the sort need) with the fields their columns read, and the computed columns
+    worked out for those rows alone (``add_list_figures``). As annotations of the list's query,
+    PostgreSQL planned the columns' subqueries for every open request, which at 100,000 requests
+    meant scanning all call attempts twice on each page view; and building them into every query
+    the list makes (the count, the page, the filters' choices) cost more CPU than the rest of
+    the list's queries.
     """
 
     # What the list's columns read of a row; the rest (the patient's name, phone, email and note
@@ -107,14 +108,7 @@ class ConsultationRequestChangeList(ChangeList):
 
     def get_results(self, request):
         super().get_results(request)
-        page_ids = list(self.result_list.values_list("pk", flat=True))
-        rows = (
-            self.apply_select_related(self.root_queryset)
-            .order_by()
-            .only(*self.COLUMN_FIELDS)
-            .in_bulk(page_ids)
-        )
-        self.result_list = [rows[pk] for pk in page_ids if pk in rows]
+        self.result_list = list(self.result_list.only(*self.COLUMN_FIELDS))
         add_list_figures(self.result_list)
 
 
