@@ -206,3 +206,19 @@ def test_the_filters_are_djangos_own_markup(admin_client, make_consultation):
         assert markup in html
     assert html.count('<details data-filter-title="') == 7
     assert '<li class="selected">\n    <a href="?assignee=me&amp;status=all">All</a></li>' in html
+
+
+def test_the_media_tags_are_djangos_with_each_pages_own_nonce(admin_client):
+    nonces = set()
+    for _ in range(2):
+        response = admin_client.get(CHANGELIST)
+        html = response.content.decode()
+        nonce = str(response.context["csp_nonce"])
+        media = response.context["media"]
+        assert media["js"].render(attrs={"nonce": nonce}) in html
+        assert media["css"].render(attrs={"nonce": nonce}) in html
+        assert html.count(f'nonce="{nonce}"') >= len(media._js) + 1
+        for asset in ("css/admin.css", "changelists.css", "jsi18n", "jquery.init.js", "filters.js"):
+            assert html.count(asset) == 1, asset
+        nonces.add(nonce)
+    assert len(nonces) == 2
