@@ -20,7 +20,6 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.forms.renderers import get_default_renderer
 from django.urls import reverse
-from django.utils import csp
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -202,53 +201,6 @@ def request_result_list(cl):
         "num_sorted_fields": sum(1 for header in headers if header.get("sorted")),
         "results": rows(columns, cl.result_list),
     }
-
-
-# Stands in for the page's CSP nonce in media tags made once: letters and digits only, so
-# escaping leaves it as it is.
-NONCE_MARK = "nonce9f3c2a7e51d8"
-KEPT_MEDIA_MAX = 64
-kept_media_tags = {}
-
-
-def media_key(media):
-    """What a Media's tags are made of, or None if something in it cannot be compared safely."""
-    try:
-        key = (
-            tuple(tuple(assets) for assets in media._js_lists),
-            tuple(
-                tuple(sorted((medium, tuple(assets)) for medium, assets in css.items()))
-                for css in media._css_lists
-            ),
-        )
-        hash(key)
-    except TypeError:
-        return None
-    return key
-
-
-@register.simple_tag(takes_context=True)
-def kept_media(context, media):
-    """Django's ``{% csp_nonce_attr media %}``: the media's tags with this page's CSP nonce.
-
-    The tags are made once per process for each set of assets, with a stand-in for the nonce
-    (merging the assets' lists and finding each file's address were most of their cost); every
-    page puts its own nonce in.
-    """
-    nonce = context.get(csp.CONTEXT_KEY)
-    key = media_key(media)
-    if key is None:
-        return csp.nonce_attr(context, media)
-    key = (key, nonce is not None)
-    tags = kept_media_tags.get(key)
-    if tags is None:
-        tags = media.render(attrs={"nonce": NONCE_MARK} if nonce is not None else None)
-        if len(kept_media_tags) >= KEPT_MEDIA_MAX:
-            kept_media_tags.clear()
-        kept_media_tags[key] = tags
-    if nonce is not None:
-        tags = tags.replace(NONCE_MARK, str(nonce))
-    return mark_safe(tags)  # noqa: S308 (Django's own tags, and a nonce of URL-safe characters)
 
 
 # Django's own list filter template, which the site's form renderer has a Jinja2 copy of.

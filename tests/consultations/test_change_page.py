@@ -177,3 +177,18 @@ def test_queries_do_not_grow_with_the_calls(with_calls, admin_client):
 
     assert five == twenty <= 12
     assert AuditEntry.objects.filter(action=AuditEntry.Action.VIEWED).count() == 4
+
+
+def test_the_media_tags_are_djangos_with_each_pages_own_nonce(with_calls, admin_client):
+    consultation = with_calls(3)
+    nonces = set()
+    for _ in range(2):
+        response = admin_client.get(change_url(consultation))
+        html = response.content.decode()
+        nonce = str(response.context["csp_nonce"])
+        media = response.context["media"]
+        assert media.render(attrs={"nonce": nonce}) in html
+        for asset in ("jsi18n", "jquery.init.js", "calendar.js", "DateTimeShortcuts.js"):
+            assert html.count(asset) == 1, asset
+        nonces.add(nonce)
+    assert len(nonces) == 2
