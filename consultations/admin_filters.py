@@ -80,6 +80,12 @@ class StatusFilter(admin.SimpleListFilter):
     def value(self):
         return super().value() or self.OPEN
 
+    @classmethod
+    def lists_open_only(cls, value):
+        """Whether the choice ``value`` (the parameter as sent, None for none) shows only open
+        requests."""
+        return value in (None, "", cls.OPEN, *ConsultationRequest.OPEN_STATUSES)
+
     def queryset(self, request, queryset):
         value = self.value()
         if value == self.ALL:

@@ -809,3 +809,19 @@ def test_list_sorts_by_calls_and_by_the_last_call(admin_client, make_consultatio
     by_last_call = result_ids(admin_client.get(CHANGELIST, {"o": f"-{last_outcome}"}))
     # (Where a request never called goes depends on the database's place for NULL.)
     assert [pk for pk in by_last_call if pk != middle] == [last, first]
+
+
+def test_open_requests_are_in_the_same_order_alone_as_among_all(admin_client, make_consultation):
+    now = timezone.now()
+    statuses = [Status.NEW, Status.CLOSED, Status.CONTACTING, Status.SCHEDULED, Status.NEW]
+    for hours, status in enumerate(statuses):
+        make_consultation(
+            status=status,
+            close_reason="duplicate" if status == Status.CLOSED else "",
+            created_at=now - timedelta(hours=[3, 1, 5, 3, 2][hours]),  # two at the same time
+        )
+    everything = result_ids(admin_client.get(CHANGELIST, {"status": "all"}))
+    open_ids = set(ConsultationRequest.objects.open().values_list("pk", flat=True))
+
+    assert result_ids(admin_client.get(CHANGELIST)) == [pk for pk in everything if pk in open_ids]
+    assert len(open_ids) == 4
