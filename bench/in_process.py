@@ -65,6 +65,8 @@ def test_client(page, cookie):
 
 
 def send(client, page, post_body):
+    """One request of the page; a POST sends the page's own "body" if it has one, else post_body."""
+    post_body = page.get("body", post_body)
     # secure=True on each request: behind the production proxy, requests arrive as HTTPS.
     if page["method"] == "POST":
         body = vary_body(post_body, secrets.randbelow(10**9))

@@ -178,7 +178,7 @@ def write_report(facts, pages, targets):
             "",
             *target_lines(targets),
             "",
-            *scaled_lines(targets, pages["minimal"]["cpu_ms"]),
+            *scaled_lines(targets),
             "",
             "### Machine",
             "",

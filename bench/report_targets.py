@@ -86,26 +86,34 @@ def target_lines(targets):
     return lines
 
 
-def scaled(targets, minimal_cpu_ms):
-    """The figures with every Django CPU time scaled to the machine the targets were set on
-    (the minimal view's cost there over its cost in this run); latencies are left as measured."""
-    factor = REFERENCE_MINIMAL_CPU_MS / minimal_cpu_ms
-    return {
-        size: {
+def minimal_cost(figures):
+    """The minimal view's Django CPU measured with a size's target pages."""
+    return figures["minimal"]["cpu_ms"]
+
+
+def scaled(targets):
+    """The figures with every Django CPU time scaled to the machine the targets were set on:
+    by the minimal view's cost there over its cost measured with them. Latencies are left as
+    measured."""
+    result = {}
+    for size, figures in targets.items():
+        factor = REFERENCE_MINIMAL_CPU_MS / minimal_cost(figures)
+        result[size] = {
             key: {**value, "cpu_ms": value["cpu_ms"] * factor} if "cpu_ms" in value else value
             for key, value in figures.items()
         }
-        for size, figures in targets.items()
-    }
+    return result
 
 
-def scaled_lines(targets, minimal_cpu_ms):
-    factor = REFERENCE_MINIMAL_CPU_MS / minimal_cpu_ms
+def scaled_lines(targets):
+    costs = ", ".join(
+        f"{minimal_cost(figures):.2f} ms at {size:,} requests" for size, figures in targets.items()
+    )
     return [
-        f"The minimal view cost {minimal_cpu_ms:.2f} ms of Django CPU in this run and "
-        f"{REFERENCE_MINIMAL_CPU_MS} ms on the machine the targets were set on. The same figures "
-        f"scaled by {REFERENCE_MINIMAL_CPU_MS} ÷ {minimal_cpu_ms:.2f} = {factor:.3f} (the "
+        f"The minimal view, measured with these pages (their requests taking turns), cost "
+        f"{costs} of Django CPU; it cost {REFERENCE_MINIMAL_CPU_MS} ms on the machine the targets "
+        f"were set on. The same figures scaled by {REFERENCE_MINIMAL_CPU_MS} ÷ that cost (the "
         "latencies of one staff member as measured):",
         "",
-        *target_lines(scaled(targets, minimal_cpu_ms)),
+        *target_lines(scaled(targets)),
     ]
