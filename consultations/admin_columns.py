@@ -128,7 +128,7 @@ class RequestColumnsMixin:
 
     @admin.display(description=_("best times"))
     def best_times_display(self, obj):
-        times = tuple(obj.best_times) if isinstance(obj.best_times, list) else ()
+        times = tuple(map(str, obj.best_times)) if isinstance(obj.best_times, list) else ()
         return best_times_html(get_language(), times) or self.get_empty_value_display()
 
     @admin.display(description=_("voicemail"), ordering="voicemail_ok")

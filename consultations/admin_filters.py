@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .display import staff_name
@@ -56,6 +56,15 @@ class RecentWorkers:
         return kept[1]
 
     def forget(self, **kwargs):
+        """Forget the people now, and again once the change that called for it is committed
+        (a request of this process meanwhile may have read them from before the change). A
+        change made with ``QuerySet.update()`` sends no signal: the list catches up within
+        SECONDS."""
+        self._kept = None
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(self._forget_now)
+
+    def _forget_now(self):
         self._kept = None
 
 

@@ -410,6 +410,20 @@ def test_the_assignee_filter_follows_changes_to_who_works_requests_at_once(
     assert assignee_names(admin_client) == {"admin", "reader"}  # their group was given it
 
 
+def test_the_assignee_filter_forgets_again_once_a_change_is_committed(
+    db, make_staff_user, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """A request of the same process reading the people while a change is being saved must not
+    keep them from before it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        make_staff_user("later", groups=["Intake staff"])
+        recent_workers.get()  # read meanwhile, and kept
+        with django_assert_num_queries(0):
+            recent_workers.get()
+    with django_assert_num_queries(1):
+        assert "later" in dict(recent_workers.get()).values()
+
+
 def test_closing_without_a_reason_is_a_form_error(admin_client, make_consultation):
     consultation = make_consultation()
 
@@ -825,3 +839,10 @@ def test_open_requests_are_in_the_same_order_alone_as_among_all(admin_client, ma
 
     assert result_ids(admin_client.get(CHANGELIST)) == [pk for pk in everything if pk in open_ids]
     assert len(open_ids) == 4
+    new_ids = set(
+        ConsultationRequest.objects.filter(status=Status.NEW).values_list("pk", flat=True)
+    )
+    assert result_ids(admin_client.get(CHANGELIST, {"status": "new"})) == [
+        pk for pk in everything if pk in new_ids
+    ]
+    assert len(new_ids) == 2

@@ -57,6 +57,12 @@ def varied_requests(now, count):
 def edge_cases(now, settings):
     """Requests on the edges of each rule, where a rule off by one would tell."""
     cutoff = subtract_business_days(now, settings.CONSULTATION_OVERDUE_BUSINESS_DAYS)
+    # A minute either side of midnight, clinic time, yesterday: two clinic days or one.
+    midnight = timezone.localtime(now, timezone.get_default_timezone()).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    hours_ago = (now - midnight).total_seconds() / 3600
+    before, after = hours_ago + 1 / 60, hours_ago - 1 / 60
     since = now - timedelta(days=settings.CONSULTATION_SAME_NUMBER_DAYS)
     unanswered = CallAttempt.Outcome.NO_ANSWER
     cases = [
@@ -71,6 +77,8 @@ def edge_cases(now, settings):
         (now, None, [(1, unanswered), (2, unanswered), (49, unanswered)]),  # two days
         (now, None, [(1, unanswered), (49, unanswered)]),  # too few
         (now, None, [(1, unanswered), (2, unanswered), (49, unanswered), (50, "reached")]),
+        (now, None, [(before, unanswered), (after, unanswered), (after, unanswered)]),
+        (now, None, [(after, unanswered), (after + 0.01, unanswered), (after, unanswered)]),
     ]
     requests = []
     for received, call_at, calls in cases:
