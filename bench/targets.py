@@ -53,12 +53,14 @@ def without_consent(post_body):
 
 
 def analyze():
-    """Fresh planner statistics after a large seed, as autovacuum would soon give them."""
+    """Fresh planner statistics after a large seed, as autovacuum would soon give them, and the
+    new rows vacuumed: otherwise autovacuum starts on them while the pages are measured and
+    takes a core from them."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM (ANALYZE)")
 
 
 def target_pages(pages):
