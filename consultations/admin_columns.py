@@ -13,7 +13,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from .clinic_time import clinic_time, in_clinic_time
-from .display import choice_labels, outcome_label, staff_name
+from .display import best_time_labels, choice_labels, outcome_label, staff_name
 from .models import ConsultationRequest
 from .models.querysets import call_count, last_called_at
 
@@ -47,10 +47,9 @@ KEPT_TIME_STRINGS = KeptTimeStrings()
 
 
 @lru_cache(maxsize=256)
-def best_times_html(language, times):
-    """The patient's chosen call times, one a line; "" for none."""
-    labels = choice_labels(ConsultationRequest.CallTime)
-    return format_html_join(mark_safe("<br>"), "{}", ((labels.get(time, time),) for time in times))
+def best_times_html(labels):
+    """The patient's chosen call times (their labels), one a line; "" for none."""
+    return format_html_join(mark_safe("<br>"), "{}", ((label,) for label in labels))
 
 
 @lru_cache(maxsize=16)
@@ -128,8 +127,7 @@ class RequestColumnsMixin:
 
     @admin.display(description=_("best times"))
     def best_times_display(self, obj):
-        times = tuple(map(str, obj.best_times)) if isinstance(obj.best_times, list) else ()
-        return best_times_html(get_language(), times) or self.get_empty_value_display()
+        return best_times_html(tuple(best_time_labels(obj))) or self.get_empty_value_display()
 
     @admin.display(description=_("voicemail"), ordering="voicemail_ok")
     def voicemail(self, obj):

@@ -33,4 +33,4 @@ def best_time_labels(consultation):
     """The patient's chosen call times in words, in the order the form shows them."""
     labels = choice_labels(ConsultationRequest.CallTime)
     times = consultation.best_times if isinstance(consultation.best_times, list) else []
-    return [str(labels.get(time, time)) for time in times]
+    return [str(labels.get(time, time)) for time in map(str, times)]

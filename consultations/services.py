@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from . import audit
 from .models import AuditEntry, CallAttempt, ConsultationRequest, DoNotContact
+from .models.querysets import quoted_names
 from .slots import SlotBook
 from .tasks import CallEmail, email_call_time, notify_staff_of_request
 
@@ -57,12 +58,8 @@ def _recent_submissions(*, fingerprint, same_since, client_key, client_since):
     on the path of every submission. The same query as
     ``filter(same | client).aggregate(same=Count("pk", filter=same), rows=Count("pk"))``.
     """
-    opts = ConsultationRequest._meta
-    quote = connection.ops.quote_name
-    table = quote(opts.db_table)
-    fingerprint_column, client_column, created_column = (
-        quote(opts.get_field(name).column)
-        for name in ("submission_fingerprint", "client_key", "created_at")
+    table, fingerprint_column, client_column, created_column = quoted_names(
+        ConsultationRequest, "submission_fingerprint", "client_key", "created_at"
     )
     same = f"{fingerprint_column} = %s AND {created_column} >= %s"
     client = f"{client_column} = %s AND {created_column} >= %s"

@@ -184,6 +184,14 @@ def add_list_figures(requests, now=None):
         request.do_not_contact = request.phone_key in stopped
 
 
+def quoted_names(model, *field_names):
+    """The model's table and these fields' columns, quoted for the database, for plain SQL."""
+    quote = connection.ops.quote_name
+    return quote(model._meta.db_table), *(
+        quote(model._meta.get_field(name).column) for name in field_names
+    )
+
+
 def numbers_seen(model, keys, since):
     """({phone key: requests (of ``model``) made from it since ``since``}, {phone keys that asked
     not to be called}) for these keys, in one query.
@@ -194,23 +202,14 @@ def numbers_seen(model, keys, since):
     keys = sorted(set(keys) - {""})
     if not keys:
         return {}, set()
-    quote = connection.ops.quote_name
-    requests, stop_list = model._meta, DoNotContact._meta
-    phone_key, created_at, number_key = (
-        quote(options.get_field(name).column)
-        for options, name in (
-            (requests, "phone_key"),
-            (requests, "created_at"),
-            (stop_list, "number_key"),
-        )
-    )
+    requests, phone_key, created_at = quoted_names(model, "phone_key", "created_at")
+    stop_list, number_key = quoted_names(DoNotContact, "number_key")
     listed = ", ".join(["%s"] * len(keys))
     sql = (
         # Only quoted names from the models' options are formatted in; values are parameters.
-        f"SELECT {phone_key}, COUNT(*), 0 FROM {quote(requests.db_table)} "  # noqa: S608
+        f"SELECT {phone_key}, COUNT(*), 0 FROM {requests} "  # noqa: S608
         f"WHERE {phone_key} IN ({listed}) AND {created_at} >= %s GROUP BY {phone_key} "
-        f"UNION ALL SELECT {number_key}, 0, 1 FROM {quote(stop_list.db_table)} "
-        f"WHERE {number_key} IN ({listed})"
+        f"UNION ALL SELECT {number_key}, 0, 1 FROM {stop_list} WHERE {number_key} IN ({listed})"
     )
     counts, stopped = {}, set()
     with connection.cursor() as cursor:
@@ -233,19 +232,19 @@ def ready_to_close(calls):
     return len(unanswered) >= settings.CONSULTATION_UNANSWERED_CALLS_TO_CLOSE and len(days) >= 2
 
 
+def request_calls():
+    """The calls of the request an outer query is on."""
+    return CallAttempt.objects.filter(request=models.OuterRef("pk"))
+
+
 def latest_call():
-    return CallAttempt.objects.filter(request=models.OuterRef("pk")).order_by("-called_at", "-pk")
+    return request_calls().order_by("-called_at", "-pk")
 
 
 def call_count():
     """The number of calls logged for a request, as an expression (to annotate or sort by)."""
-    attempts = CallAttempt.objects.filter(request=models.OuterRef("pk")).order_by()
-    return Coalesce(
-        models.Subquery(
-            attempts.values("request").annotate(count=models.Count("pk")).values("count")
-        ),
-        0,
-    )
+    counted = request_calls().order_by().values("request").annotate(count=models.Count("pk"))
+    return Coalesce(models.Subquery(counted.values("count")), 0)
 
 
 def last_called_at():
