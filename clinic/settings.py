@@ -421,7 +421,8 @@ if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background tasks (Django's django.tasks). Production: the database backend and its worker,
+# Background tasks (Django's django.tasks). Production: the database backend (django_tasks_db's,
+# queuing with a cheaper INSERT: clinic/task_backend.py) and its worker,
 # `python manage.py db_worker`. Development: tasks run at once, inside the request.
 TASKS = {
     "default": {
@@ -429,7 +430,7 @@ TASKS = {
             "TASKS_BACKEND",
             default="django.tasks.backends.immediate.ImmediateBackend"
             if DEBUG
-            else "django_tasks_db.DatabaseBackend",
+            else "clinic.task_backend.DatabaseBackend",
         ),
     },
 }

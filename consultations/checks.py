@@ -2,6 +2,17 @@ from datetime import date
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register
+from django.utils.module_loading import import_string
+from django_tasks_db import DatabaseBackend
+
+
+def tasks_run_from_the_database():
+    """True when the default task backend is django_tasks_db's, or one made from it."""
+    try:
+        backend = import_string(settings.TASKS["default"]["BACKEND"])
+    except ImportError:
+        return False
+    return isinstance(backend, type) and issubclass(backend, DatabaseBackend)
 
 
 @register(deploy=True)
@@ -32,7 +43,7 @@ def notification_settings(app_configs, **kwargs):
                 id="consultations.W003",
             )
         )
-    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+    if not tasks_run_from_the_database():
         problems.append(
             Warning(
                 "Tasks do not use the database backend: staff emails are sent inside the "

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from clinic.roles import INTAKE_STAFF
 
 from .business_days import clinic_calendar
-from .models import CallAttempt, ConsultationRequest, number_key
+from .models import CallAttempt, ConsultationRequest
 
 # North American numbers 555-0100 to 555-0199 are reserved for fiction: no patient has one.
 DEMO_PHONE_REGEX = r"^\+1[2-9][0-9]{2}55501[0-9]{2}$"
@@ -126,8 +126,6 @@ def seed_requests(wanted):
     for number in range(have + 1, wanted + 1):
         rng = random.Random(f"request-{number}")  # noqa: S311
         request, attempts = demo_request(rng, staff, now, calendar)
-        # bulk_create skips save(), which keeps the keyed hash of the number.
-        request.phone_key = number_key(request.phone)
         rows.append(request)
         attempts_by_row.append(attempts)
     created = ConsultationRequest.objects.bulk_create(rows, batch_size=BATCH_SIZE)

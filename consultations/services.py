@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from clinic.inserts import insert_new
+
 from . import audit
 from .models import AuditEntry, CallAttempt, ConsultationRequest, DoNotContact
 from .models.querysets import quoted_names
@@ -118,7 +120,7 @@ def submit_request(*, consultation, fingerprint, client_key, call_at=None):
             _book(consultation, call_at, now=now)
         consultation.client_key = client_key
         consultation.submission_fingerprint = fingerprint
-        consultation.save()
+        insert_new(consultation)
         transaction.on_commit(
             partial(notify_staff_of_request.enqueue, consultation.pk), robust=True
         )

@@ -22,6 +22,16 @@ from ..business_days import (
 from .querysets import ConsultationRequestQuerySet
 
 
+class PhoneKeyField(models.CharField):
+    """The keyed hash of the request's phone number (``number_key``), made from the number
+    each time the row is saved, by whichever path saves it."""
+
+    def pre_save(self, model_instance, add):
+        value = number_key(model_instance.phone)
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class ConsultationRequest(models.Model):
     """A patient's request to be called back about a consultation. Holds personal data."""
 
@@ -144,7 +154,7 @@ class ConsultationRequest(models.Model):
         _("personal data removed"), null=True, blank=True, editable=False
     )
     # A keyed hash of the phone number: finds earlier requests from the same number.
-    phone_key = models.CharField(max_length=64, blank=True, editable=False)
+    phone_key = PhoneKeyField(max_length=64, blank=True, editable=False)
     source = models.CharField(
         _("source"), max_length=20, choices=Source.choices, default=Source.WEB_FORM
     )
@@ -219,7 +229,6 @@ class ConsultationRequest(models.Model):
         return f"Request #{self.pk}"
 
     def save(self, *args, **kwargs):
-        self.phone_key = number_key(self.phone)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "phone" in update_fields:
             kwargs["update_fields"] = {*update_fields, "phone_key"}

@@ -182,7 +182,7 @@ def test_production_path_queues_in_the_database_and_the_worker_sends(submit, set
 
     Committed transactions, as in production: the worker closes and reopens connections.
     """
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "clinic.task_backend.DatabaseBackend"}}
     submit()
     request = ConsultationRequest.objects.get()
     assert mail.outbox == []
@@ -217,5 +217,8 @@ def test_deploy_checks_warn_when_staff_could_not_be_told(settings):
     settings.CONSULTATION_NOTIFY_EMAILS = ["intake@clinic.test"]
     settings.EMAIL_URL = "smtp+tls://user:pass@smtp.example.org:587"
     settings.SITE_URL = "https://clinic.example.org"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    assert notification_settings(None) == []
+    for backend in ("clinic.task_backend.DatabaseBackend", "django_tasks_db.DatabaseBackend"):
+        settings.TASKS = {"default": {"BACKEND": backend}}
+        assert notification_settings(None) == []
+    settings.TASKS = {"default": {"BACKEND": "clinic.no_such_module.Backend"}}
+    assert [warning.id for warning in notification_settings(None)] == ["consultations.W004"]

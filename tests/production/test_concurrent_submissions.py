@@ -42,7 +42,7 @@ def server_env(database_url):
         "ALLOWED_HOSTS": "127.0.0.1",
         "STATIC_MANIFEST": "off",
         # Production's task backend: requests only queue the staff email.
-        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "TASKS_BACKEND": "clinic.task_backend.DatabaseBackend",
         # The test plays a proxy that appends each client's own address.
         "TRUSTED_PROXY_COUNT": "1",
         "LOG_LEVEL": "WARNING",
