@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from clinic.form_fields import LightlyCopiedFields
+
 from .business_days import clinic_date
 from .slots import describe_slot, slot_day, slot_time
 
@@ -149,3 +151,7 @@ class CallTimeForm(forms.Form):
                         code="email_needed",
                     ),
                 )
+
+
+# Made on every submission: its fields are copied for each form without a deep copy.
+CallTimeForm.base_fields = LightlyCopiedFields(CallTimeForm.base_fields)

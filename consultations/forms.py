@@ -12,6 +12,8 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from clinic.form_fields import LightlyCopiedFields
+
 from .models import CallAttempt, ConsultationRequest
 
 NOTE_MAX_LENGTH = 500
@@ -318,6 +320,10 @@ class ConsultationRequestForm(forms.ModelForm):
         return salted_hmac(
             "consultations.submission", canonical, secret=settings.SECRET_KEY, algorithm="sha256"
         ).hexdigest()
+
+
+# Made on every submission: its fields are copied for each form without a deep copy.
+ConsultationRequestForm.base_fields = LightlyCopiedFields(ConsultationRequestForm.base_fields)
 
 
 # --- staff's forms in the admin ---

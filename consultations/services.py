@@ -36,29 +36,41 @@ class StaleBooking(Exception):
     """The change link was made for a booking that has changed since (it works once)."""
 
 
-def _lock_submissions(*keys):
-    """Serialise submissions that share a client or a fingerprint, across every app server.
+def _lock_statement(keys):
+    """(SQL, parameters) that serialise submissions sharing any of ``keys`` across every app
+    server, or None where nothing more is needed.
 
     PostgreSQL: transaction-level advisory locks, taken in the order given and released at
     commit. SQLite: each transaction already takes the database's write lock when it begins
-    (transaction_mode IMMEDIATE in settings), so nothing more is needed.
+    (transaction_mode IMMEDIATE in settings).
     """
     if connection.vendor != "postgresql":
-        return
+        return None
     # One statement: PostgreSQL evaluates the select list left to right, so the order holds.
     calls = ", ".join(["pg_advisory_xact_lock(%s)"] * len(keys))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {calls}", [int(key[:15], 16) for key in keys])
+    return f"SELECT {calls}", [int(key[:15], 16) for key in keys]
 
 
-def _recent_submissions(*, fingerprint, same_since, client_key, client_since):
-    """(requests identical to this one since ``same_since``, requests matching either that or
-    the client since ``client_since``). Without an identical request among them, the second is
-    the client's own count: both checks in one query.
+def _lock_submissions(*keys):
+    """Serialise submissions that share a client, a fingerprint or a slot (_lock_statement)."""
+    statement = _lock_statement(keys)
+    if statement is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(*statement)
+
+
+def _locked_recent_submissions(*, fingerprint, same_since, client_key, client_since):
+    """Lock as _lock_submissions(client_key, fingerprint) does, then count: (requests identical
+    to this one since ``same_since``, requests matching either that or the client since
+    ``client_since``). Without an identical request among them, the second is the client's own
+    count: both checks in one query.
 
     Plain SQL: building this count through the ORM cost ten times what the query takes to run,
     on the path of every submission. The same query as
-    ``filter(same | client).aggregate(same=Count("pk", filter=same), rows=Count("pk"))``.
+    ``filter(same | client).aggregate(same=Count("pk", filter=same), rows=Count("pk"))``. On
+    PostgreSQL the locks go in the same round trip, as a statement of their own before the
+    count: in READ COMMITTED each statement reads the rows committed when it starts, so the
+    count sees every submission committed while the locks were awaited.
     """
     table, fingerprint_column, client_column, created_column = quoted_names(
         ConsultationRequest, "submission_fingerprint", "client_key", "created_at"
@@ -67,13 +79,18 @@ def _recent_submissions(*, fingerprint, same_since, client_key, client_since):
     client = f"{client_column} = %s AND {created_column} >= %s"
     same_params = [fingerprint, connection.ops.adapt_datetimefield_value(same_since)]
     client_params = [client_key, connection.ops.adapt_datetimefield_value(client_since)]
+    # Only quoted names from the model's options are formatted in; values are parameters.
+    sql = (
+        f"SELECT COALESCE(SUM(CASE WHEN {same} THEN 1 ELSE 0 END), 0), COUNT(*) "  # noqa: S608
+        f"FROM {table} WHERE ({same}) OR ({client})"
+    )
+    params = [*same_params, *same_params, *client_params]
+    lock = _lock_statement((client_key, fingerprint))
+    if lock is not None:
+        sql = f"{lock[0]}; {sql}"
+        params = [*lock[1], *params]
     with connection.cursor() as cursor:
-        cursor.execute(
-            # Only quoted names from the model's options are formatted in; values are parameters.
-            f"SELECT COALESCE(SUM(CASE WHEN {same} THEN 1 ELSE 0 END), 0), COUNT(*) "  # noqa: S608
-            f"FROM {table} WHERE ({same}) OR ({client})",
-            [*same_params, *same_params, *client_params],
-        )
+        cursor.execute(sql, params)
         return cursor.fetchone()
 
 
@@ -102,10 +119,9 @@ def submit_request(*, consultation, fingerprint, client_key, call_at=None):
     stored request holds a slot, so bots and clients over the limit book nothing.
     """
     with transaction.atomic():
-        _lock_submissions(client_key, fingerprint)
         now = timezone.now()
         window = timedelta(minutes=settings.CONSULTATION_DUPLICATE_WINDOW_MINUTES)
-        same, rows = _recent_submissions(
+        same, rows = _locked_recent_submissions(
             fingerprint=fingerprint,
             same_since=now - window,
             client_key=client_key,
