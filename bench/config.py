@@ -26,6 +26,9 @@ FULL = {"questions": 200, "requests": 10_000}
 # Browsers ask for compressed responses; the production proxy terminates TLS and says so.
 COMMON_HEADERS = {"Accept-Encoding": "gzip, br", "X-Forwarded-Proto": "https"}
 
+# The Django CPU of the targets' pages is measured this many times at each size (the median
+# counts), as the targets ask.
+TARGET_RUNS = 3
 TARGET_SIZES = [
     int(size) for size in os.environ.get("BENCH_TARGET_SIZES", "10000,100000").split(",") if size
 ]
