@@ -3,6 +3,7 @@ templates (the same markup), with every call still editable, and a constant numb
 
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 import time_machine
@@ -210,3 +211,73 @@ def test_the_head_of_the_page_is_djangos(with_calls, admin_client, monkeypatch):
     assert ours.templates[0].name.endswith("consultationrequest/change_form.html")
     assert djangos.templates[0].name == "admin/change_form.html"
     assert head(ours) == head(djangos)
+
+
+class SentForm(HTMLParser):
+    """What a browser sends from the page's change form: its controls as they stand."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self.in_form = [], False
+        self.select = self.textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id", "").endswith("_form"):
+            self.in_form = True
+        if not self.in_form or "disabled" in attrs:
+            return
+        kind = (attrs.get("type") or "text").lower()
+        if tag == "input" and attrs.get("name") and kind not in ("submit", "button", "file"):
+            if kind not in ("checkbox", "radio"):
+                self.data.append((attrs["name"], attrs.get("value", "")))
+            elif "checked" in attrs:
+                self.data.append((attrs["name"], attrs.get("value", "on")))
+        elif tag == "select":
+            self.select = attrs.get("name")
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.data.append((self.select, attrs.get("value", "")))
+        elif tag == "textarea":
+            self.textarea = [attrs["name"], ""]
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea" and self.textarea is not None:
+            self.data.append((self.textarea[0], self.textarea[1].removeprefix("\n")))
+            self.textarea = None
+
+
+def test_the_page_sent_back_as_it_stands_changes_no_call(with_calls, admin_client):
+    """A logged call's time is sent once, not again as a hidden "initial" copy; only the new
+    row keeps Django's copy of the time the page showed, so that saving the page without
+    touching it logs no call and changes none."""
+    consultation = with_calls(3)
+    url = change_url(consultation)
+    html = admin_client.get(url).content.decode()
+    copies = re.findall(r'name="(initial-call_attempts-[^"]+)"', html)
+    # The new row's, and the template "Add another" copies it from.
+    assert sorted(copies) == [
+        f"initial-call_attempts-{row}-called_at_{part}"
+        for row in ("3", "__prefix__")
+        for part in (0, 1)
+    ]
+    parser = SentForm()
+    parser.feed(html)
+    before = list(CallAttempt.objects.filter(request=consultation).values().order_by("pk"))
+
+    response = admin_client.post(url, dict(parser.data) | {"_continue": "Save"})
+
+    assert response.status_code == 302
+    after = list(CallAttempt.objects.filter(request=consultation).values().order_by("pk"))
+    assert after == before
+    call_entries = AuditEntry.objects.filter(
+        action__in=[AuditEntry.Action.CALL_ADDED, AuditEntry.Action.CALL_CHANGED]
+    )
+    assert not call_entries.exists()
