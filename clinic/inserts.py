@@ -3,38 +3,53 @@
 For the rows stored on every patient's submission (the request and the task that tells staff):
 building the INSERT through the ORM cost more than running it, about a fifth of the submission's
 CPU between the two (docs/benchmarks.md). Everything else is what ``Model.save()`` does for a new
-row: each field gives its own value (``pre_save`` and ``get_db_prep_save``: defaults,
-``auto_now_add``, encryption, JSON), the save signals are sent, and the key the database chose is
-set on the instance. A model or database this cannot serve as ``save()`` would (parent tables,
-database defaults, generated columns, custom placeholders, a key the database makes that is not
-an auto field, no RETURNING) is saved by ``save()``.
+row: related objects are checked, each field gives its own value (``pre_save`` and
+``get_db_prep_save``: defaults, ``auto_now``, encryption, JSON), the save signals are sent, and
+the key the database chose is set on the instance.
+
+Anything this does not do as ``save()`` would is left to ``save()``: a model with parent tables,
+``order_with_respect_to``, database defaults, generated or other returned columns, custom
+placeholders, or a ``save()`` of its own (unless it says, with ``SAVE_ADDS_NOTHING_TO_INSERTS``,
+that its ``save()`` adds nothing to a new row); a database other than PostgreSQL or SQLite, or
+one without RETURNING; an instance already stored, with its auto key already set, or holding a
+database expression.
 """
 
 from functools import cache
 
-from django.db import connections, router, transaction
+from django.db import connections, models, router, transaction
 from django.db.models.signals import post_save, pre_save
+
+SUPPORTED_VENDORS = {"postgresql", "sqlite"}
+
+
+def saves_plainly(model):
+    return model.save is models.Model.save or getattr(model, "SAVE_ADDS_NOTHING_TO_INSERTS", False)
 
 
 @cache
 def insert_statement(model, alias):
-    """(SQL, fields whose values it takes, the field the database returns or None), or None
+    """(SQL, fields whose values it takes, the auto field the database returns or None), or None
     when the row must be stored by ``save()``."""
     connection = connections[alias]
     meta = model._meta
     fields = meta.local_concrete_fields
+    returned = meta.pk if meta.pk.db_returning else None
     if (
-        meta.parents
+        connection.vendor not in SUPPORTED_VENDORS
+        or meta.parents
         or meta.proxy
+        or meta.order_with_respect_to
+        or not saves_plainly(model)
+        or (returned is not None and returned is not meta.auto_field)
+        or (returned is not None and not connection.features.can_return_columns_from_insert)
         or any(
-            field.generated or field.has_db_default() or hasattr(field, "get_placeholder")
+            field.generated
+            or field.has_db_default()
+            or hasattr(field, "get_placeholder")
+            or (field.db_returning and field is not returned)
             for field in fields
         )
-    ):
-        return None
-    returned = meta.pk if meta.pk.db_returning else None
-    if returned is not None and (
-        returned is not meta.auto_field or not connection.features.can_return_columns_from_insert
     ):
         return None
     fields = [field for field in fields if field is not returned]
@@ -53,20 +68,31 @@ def insert_new(instance):
     model = type(instance)
     alias = router.db_for_write(model, instance=instance)
     statement = insert_statement(model, alias)
-    if statement is None or not instance._state.adding:
+    if (
+        statement is None
+        or not instance._state.adding
+        or (statement[2] is not None and getattr(instance, statement[2].attname) is not None)
+        or any(
+            hasattr(getattr(instance, field.attname, None), "resolve_expression")
+            for field in statement[1]
+        )
+    ):
         instance.save()
         return
     sql, fields, returned = statement
     connection = connections[alias]
+    # Raises, as save() does, for a related object that is not stored yet.
+    instance._prepare_related_fields_for_save(operation_name="save")
     pre_save.send(sender=model, instance=instance, raw=False, using=alias, update_fields=None)
-    values = [
-        field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
-    ]
-    with transaction.mark_for_rollback_on_error(alias), connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        if returned is not None:
-            (value,) = cursor.fetchone()
-            setattr(instance, returned.attname, value)
+    with transaction.mark_for_rollback_on_error(alias):
+        values = [
+            field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            if returned is not None:
+                (value,) = cursor.fetchone()
+                setattr(instance, returned.attname, value)
     instance._state.adding = False
     instance._state.db = alias
     post_save.send(

@@ -361,11 +361,6 @@ class CallAttemptForm(forms.ModelForm):
         for field in self.fields.values():
             if not isinstance(field.widget, forms.MultiWidget):
                 field.widget.attrs.setdefault("aria-label", capfirst(field.label))
-        if self.instance.pk is not None and "called_at" in self.fields:
-            # Django sends a field whose default is "now" with a hidden copy of the time the
-            # page showed, so that a new row left as it was counts as unchanged. A logged call's
-            # time comes from the call itself: the copy would only repeat it on every row.
-            self.fields["called_at"].show_hidden_initial = False
 
     def clean_called_at(self):
         called_at = self.cleaned_data["called_at"]

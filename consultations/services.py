@@ -87,6 +87,8 @@ def _locked_recent_submissions(*, fingerprint, same_since, client_key, client_si
     params = [*same_params, *same_params, *client_params]
     lock = _lock_statement((client_key, fingerprint))
     if lock is not None:
+        # Two statements in one execute: psycopg2 (requirements.txt) sends them as one simple
+        # query and fetchone() reads the last one's row. The submission tests run on PostgreSQL.
         sql = f"{lock[0]}; {sql}"
         params = [*lock[1], *params]
     with connection.cursor() as cursor:

@@ -228,6 +228,9 @@ class ConsultationRequest(models.Model):
     def __str__(self):
         return f"Request #{self.pk}"
 
+    # Its save() only widens update_fields: a new row may be stored by clinic.inserts.insert_new.
+    SAVE_ADDS_NOTHING_TO_INSERTS = True
+
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "phone" in update_fields:

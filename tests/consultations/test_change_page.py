@@ -255,19 +255,14 @@ class SentForm(HTMLParser):
 
 
 def test_the_page_sent_back_as_it_stands_changes_no_call(with_calls, admin_client):
-    """A logged call's time is sent once, not again as a hidden "initial" copy; only the new
-    row keeps Django's copy of the time the page showed, so that saving the page without
-    touching it logs no call and changes none."""
+    """Saving the page without touching it logs no call and changes none: each row carries
+    the time the page showed it (Django's hidden copy of a "now" default), so a row another
+    member of staff changed meanwhile is not written back over their change."""
     consultation = with_calls(3)
     url = change_url(consultation)
     html = admin_client.get(url).content.decode()
     copies = re.findall(r'name="(initial-call_attempts-[^"]+)"', html)
-    # The new row's, and the template "Add another" copies it from.
-    assert sorted(copies) == [
-        f"initial-call_attempts-{row}-called_at_{part}"
-        for row in ("3", "__prefix__")
-        for part in (0, 1)
-    ]
+    assert {name.split("-")[2] for name in copies} == {"0", "1", "2", "3", "__prefix__"}
     parser = SentForm()
     parser.feed(html)
     before = list(CallAttempt.objects.filter(request=consultation).values().order_by("pk"))

@@ -7,11 +7,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, models, transaction
+from django.db.models.functions import Now
 from django.db.models.signals import post_save, pre_save
 from django.db.transaction import TransactionManagementError
 from django.tasks import task_backends
 from django.tasks.signals import task_enqueued
-from django.test.utils import isolate_apps
+from django.test.utils import CaptureQueriesContext, isolate_apps
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -57,7 +58,12 @@ def test_the_row_insert_new_stores_is_the_row_save_stores():
     by_save, by_insert = unsaved(), unsaved()
     before = timezone.now()
     by_save.save()
-    insert_new(by_insert)
+    with CaptureQueriesContext(connection) as queries:
+        insert_new(by_insert)
+
+    # One statement, the one built once: not save()'s.
+    assert insert_statement(ConsultationRequest, "default") is not None
+    assert len(queries) == 1 and queries[0]["sql"].startswith("INSERT INTO")
 
     assert by_insert.pk is not None and by_insert.pk != by_save.pk
     assert not by_insert._state.adding and by_insert._state.db == "default"
@@ -118,6 +124,24 @@ def test_a_failed_insert_leaves_the_transaction_to_be_rolled_back_as_save_does()
     assert ConsultationRequest.objects.count() == 0
 
 
+def test_what_insert_new_cannot_do_as_save_would_is_done_by_save(make_staff_user):
+    numbered = unsaved(pk=4242)  # a key given: stored under it, as save() does
+    insert_new(numbered)
+    assert ConsultationRequest.objects.filter(pk=4242).exists()
+
+    timed = unsaved(created_at=Now())  # an expression: save() resolves it
+    insert_new(timed)
+    timed.refresh_from_db()
+    assert timed.created_at is not None
+
+    staff = make_staff_user("not-stored-yet")
+    staff.pk = None
+    staff._state.adding = True
+    with pytest.raises(ValueError, match="unsaved related object"):
+        insert_new(unsaved(assigned_to=staff))
+    assert ConsultationRequest.objects.count() == 2
+
+
 def test_a_row_already_stored_is_saved_again_not_inserted_twice():
     consultation = unsaved()
     insert_new(consultation)
@@ -176,9 +200,25 @@ def test_models_it_cannot_store_as_save_would_are_left_to_save():
         class Meta:
             app_label = "contenttypes"
 
+    class WithItsOwnSave(models.Model):  # noqa: DJ008
+        label = models.CharField(max_length=10)
+
+        class Meta:
+            app_label = "contenttypes"
+
+        def save(self, *args, **kwargs):
+            super().save(*args, **kwargs)
+
+    class Ordered(models.Model):  # noqa: DJ008
+        parent = models.ForeignKey(Plain, on_delete=models.CASCADE)
+
+        class Meta:
+            app_label = "contenttypes"
+            order_with_respect_to = "parent"
+
     sql, fields, returned = insert_statement(Plain, "default")
     assert [field.name for field in fields] == ["label"] and returned is Plain._meta.pk
-    for model in (Child, WithDatabaseDefault, WithGeneratedColumn):
+    for model in (Child, WithDatabaseDefault, WithGeneratedColumn, WithItsOwnSave, Ordered):
         assert insert_statement(model, "default") is None, model
 
 
@@ -200,7 +240,9 @@ def test_the_site_backend_queues_the_row_the_library_queues_and_its_worker_runs_
             task_backends["default"]  # the backend for these settings
             result = notify_staff_of_request.enqueue(consultation.pk)
             row = DBTaskResult.objects.values().get(pk=result.id)
-            assert sent[-1] is result or sent[-1].id == result.id
+            assert sent[-1].id == result.id
+            if backend == SITE_BACKEND:
+                assert sent[-1] is result  # built once, for the signal and the caller alike
             rows[backend] = {
                 name: value for name, value in row.items() if name not in ("id", "enqueued_at")
             }
@@ -208,6 +250,7 @@ def test_the_site_backend_queues_the_row_the_library_queues_and_its_worker_runs_
         task_enqueued.disconnect(record)
 
     assert len(sent) == 2
+    assert insert_statement(DBTaskResult, "default") is not None
     assert rows[SITE_BACKEND] == rows["django_tasks_db.DatabaseBackend"]
     assert rows[SITE_BACKEND]["status"] == "READY"
     assert rows[SITE_BACKEND]["args_kwargs"] == {"args": [consultation.pk], "kwargs": {}}
