@@ -41,8 +41,13 @@ def insert_statement(model, alias):
         or meta.proxy
         or meta.order_with_respect_to
         or not saves_plainly(model)
-        or (returned is not None and returned is not meta.auto_field)
-        or (returned is not None and not connection.features.can_return_columns_from_insert)
+        or (
+            returned is not None
+            and (
+                returned is not meta.auto_field
+                or not connection.features.can_return_columns_from_insert
+            )
+        )
         or any(
             field.generated
             or field.has_db_default()
@@ -68,18 +73,18 @@ def insert_new(instance):
     model = type(instance)
     alias = router.db_for_write(model, instance=instance)
     statement = insert_statement(model, alias)
+    sql, fields, returned = statement or (None, (), None)
     if (
         statement is None
         or not instance._state.adding
-        or (statement[2] is not None and getattr(instance, statement[2].attname) is not None)
+        or (returned is not None and getattr(instance, returned.attname) is not None)
         or any(
             hasattr(getattr(instance, field.attname, None), "resolve_expression")
-            for field in statement[1]
+            for field in fields
         )
     ):
         instance.save()
         return
-    sql, fields, returned = statement
     connection = connections[alias]
     # Raises, as save() does, for a related object that is not stored yet.
     instance._prepare_related_fields_for_save(operation_name="save")
