@@ -42,8 +42,8 @@ DJANGO_FORMS_JINJA2 = Path(django.forms.__file__).parent / "jinja2"
 DJANGO_FORMS_TEMPLATES = Path(django.forms.__file__).parent / "templates"
 DJANGO_ADMIN_TEMPLATES = Path(django.__file__).parent / "contrib" / "admin" / "templates"
 # Django's own templates, which a Jinja2 copy of the same markup may replace: Django ships one for
-# each form widget; the project's jinja2/ folder holds copies of admin widgets staff see many times
-# on a page (the date and time of every call attempt).
+# each form widget; the project's jinja2/ folder holds copies of admin widgets staff see often
+# (the date and time fields of the FAQ's publishing schedule and of blocked call times).
 DJANGOS_OWN_TEMPLATES = (DJANGO_FORMS_TEMPLATES, DJANGO_ADMIN_TEMPLATES)
 
 

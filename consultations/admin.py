@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from clinic.form_fields import LightlyCopiedFields
 from clinic.form_renderer import RendererTemplate
 
 from . import audit, export, services
@@ -50,6 +51,12 @@ class CallAttemptInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("called_by")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # A form for every logged call: their fields are copied lightly (clinic.form_fields).
+        formset.form.base_fields = LightlyCopiedFields(formset.form.base_fields)
+        return formset
 
     # A request whose personal data has been removed is a closed record: no new notes on it.
     def has_add_permission(self, request, obj=None):

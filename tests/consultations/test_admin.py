@@ -17,6 +17,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hash
 
 Status = ConsultationRequest.Status
 CHANGELIST = reverse("admin:consultations_consultationrequest_changelist")
+# What the browser's date-and-time field sends for a call's time.
+CALL_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 
 def change_url(consultation):
@@ -46,8 +48,7 @@ def change_data(consultation, attempts=(), **fields):
         data |= {
             f"call_attempts-{index}-id": attempt.pk,
             f"call_attempts-{index}-request": consultation.pk,
-            f"call_attempts-{index}-called_at_0": called_at.strftime("%Y-%m-%d"),
-            f"call_attempts-{index}-called_at_1": called_at.strftime("%H:%M:%S"),
+            f"call_attempts-{index}-called_at": called_at.strftime(CALL_TIME_FORMAT),
             f"call_attempts-{index}-outcome": attempt.outcome,
             f"call_attempts-{index}-notes": attempt.notes,
         }
@@ -55,8 +56,7 @@ def change_data(consultation, attempts=(), **fields):
         index = len(existing) + offset
         data |= {
             f"call_attempts-{index}-request": consultation.pk,
-            f"call_attempts-{index}-called_at_0": local_now.strftime("%Y-%m-%d"),
-            f"call_attempts-{index}-called_at_1": local_now.strftime("%H:%M:%S"),
+            f"call_attempts-{index}-called_at": local_now.strftime(CALL_TIME_FORMAT),
             f"call_attempts-{index}-notes": "",
         } | {f"call_attempts-{index}-{key}": value for key, value in attempt.items()}
     data |= {key: "" if value is None else value for key, value in fields.items()}
@@ -545,8 +545,7 @@ def test_a_call_in_the_future_is_refused(admin_client, make_consultation):
             attempts=[
                 {
                     "outcome": "reached",
-                    "called_at_0": later.strftime("%Y-%m-%d"),
-                    "called_at_1": later.strftime("%H:%M:%S"),
+                    "called_at": later.strftime(CALL_TIME_FORMAT),
                 }
             ],
         ),

@@ -98,8 +98,7 @@ def test_a_logged_call_is_recorded_without_its_notes(intake_client, make_consult
         "assigned_to": "",
         **management_form(1),
         "call_attempts-0-request": consultation.pk,
-        "call_attempts-0-called_at_0": "2026-01-05",
-        "call_attempts-0-called_at_1": "10:00:00",
+        "call_attempts-0-called_at": "2026-01-05T10:00:00",
         "call_attempts-0-outcome": "left_voicemail",
         "call_attempts-0-notes": "Secret detail about her shift",
     }

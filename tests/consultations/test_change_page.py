@@ -96,7 +96,7 @@ def test_a_page_with_errors_is_the_markup_of_djangos_admin_templates(
     consultation = with_calls(2)
     tomorrow = timezone.localtime() + timedelta(days=1)
     data = change_data(consultation, attempts=[{"outcome": "nonsense"}], status="closed") | {
-        "call_attempts-0-called_at_0": tomorrow.strftime("%Y-%m-%d"),
+        "call_attempts-0-called_at": tomorrow.strftime("%Y-%m-%dT%H:%M:%S"),
     }
     with time_machine.travel(timezone.now(), tick=False):
         ours = admin_client.post(change_url(consultation), data).content.decode()
@@ -117,7 +117,7 @@ def test_every_call_attempt_stays_editable_and_deletable(with_calls, admin_clien
     html = admin_client.get(change_url(consultation)).content.decode()
 
     for index in range(20):
-        for name in ("called_at_0", "called_at_1", "outcome", "notes", "DELETE", "id"):
+        for name in ("called_at", "outcome", "notes", "DELETE", "id"):
             assert f'name="call_attempts-{index}-{name}"' in html
     assert html.count("Call note ") == 20  # the notes, decrypted for staff who may see them
     assert 'name="call_attempts-20-outcome"' in html
@@ -188,8 +188,26 @@ def test_the_media_tags_are_djangos_with_each_pages_own_nonce(with_calls, admin_
         nonce = str(response.context["csp_nonce"])
         media = response.context["media"]
         assert media.render(attrs={"nonce": nonce}) in html
-        for asset in ("jsi18n", "jquery.init.js", "calendar.js", "DateTimeShortcuts.js"):
+        for asset in ("jsi18n", "jquery.init.js", "inlines.js"):
             assert html.count(asset) == 1, asset
+
+
+def test_a_calls_time_is_one_date_and_time_field_that_keeps_its_seconds(with_calls, admin_client):
+    """The browser's own date and time control (a picker on phones and desktops, no script):
+    the time shown to the second, so saving the page unchanged changes no call."""
+    consultation = with_calls(1)
+    attempt = consultation.call_attempts.get()
+    shown = timezone.localtime(attempt.called_at).strftime("%Y-%m-%dT%H:%M:%S")
+
+    html = admin_client.get(change_url(consultation)).content.decode()
+
+    assert (
+        f'<input type="datetime-local" name="call_attempts-0-called_at" value="{shown}" '
+        'step="1" aria-label="Called at"'
+    ) in html
+    copy = shown.replace("T", " ")
+    assert f'name="initial-call_attempts-0-called_at" value="{copy}"' in html
+    assert "called_at_0" not in html and "DateTimeShortcuts.js" not in html
 
 
 def test_the_head_of_the_page_is_djangos(with_calls, admin_client, monkeypatch):
