@@ -2,9 +2,10 @@
 
 Django's ``result_list`` tag finds out, for every cell, what kind of column it is in, where its
 link goes, what "empty" looks like and how to show the value; with 13 columns and 50 rows that was
-most of the list's cost. ``request_result_list`` finds that out once per column and gives the
-same markup to the same template (``admin/change_list_results.html``). A list it has no rule for
-(a popup, ``list_editable``, a column of another kind) is left to Django's own tag whole.
+most of the list's cost. ``request_result_list`` finds that out once per column and writes the
+same markup with the Jinja2 copy of the same template (``jinja2/admin/change_list_results.html``).
+A list it has no rule for (a popup, ``list_editable``, a column of another kind) is left to
+Django's own tag whole.
 """
 
 import datetime
@@ -188,11 +189,12 @@ def rows(columns, objects):
     ]
 
 
-def request_result_list(cl):
+# Django's own template for the table, which the site's form renderer has a Jinja2 copy of.
+DJANGOS_RESULTS_TEMPLATE = "admin/change_list_results.html"
+
+
+def request_result_list(cl, columns):
     """The context of Django's ``result_list``, rows included."""
-    columns = row_columns(cl)
-    if columns is None:
-        return admin_list.result_list(cl)
     headers = list(admin_list.result_headers(cl))
     return {
         "cl": cl,
@@ -201,6 +203,21 @@ def request_result_list(cl):
         "num_sorted_fields": sum(1 for header in headers if header.get("sorted")),
         "results": rows(columns, cl.result_list),
     }
+
+
+class ResultListNode(InclusionAdminNode):
+    """Django's ``result_list`` tag, which a list it has no rule for is left to whole; the rows
+    this module builds are written by the Jinja2 copy of the tag's template (several times
+    faster for 50 rows of 13 columns), as the filters are."""
+
+    def render(self, context):
+        (cl,), _kwargs = self.get_resolved_arguments(context)
+        columns = row_columns(cl)
+        if columns is None:
+            return super().render(context)
+        # The template itself, as the renderer's render() would strip the markup's ends.
+        table = get_default_renderer().get_template(DJANGOS_RESULTS_TEMPLATE)
+        return table.render(request_result_list(cl, columns))
 
 
 # Django's own list filter template, which the site's form renderer has a Jinja2 copy of.
@@ -219,11 +236,11 @@ def request_list_filter(cl, spec):
 
 @register.tag(name="request_result_list")
 def request_result_list_tag(parser, token):
-    return InclusionAdminNode(
+    return ResultListNode(
         "request_result_list",
         parser,
         token,
-        func=request_result_list,
+        func=admin_list.result_list,
         template_name="change_list_results.html",
         takes_context=False,
     )
