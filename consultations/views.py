@@ -1,5 +1,6 @@
 import logging
 from datetime import date, timedelta
+from functools import cache
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -32,6 +33,12 @@ CALL_DATE_SALT = "consultations.thanks.call-by"
 CALL_TIME_SALT = "consultations.thanks.call-at"
 # The thanks page is seen right after sending; an old link falls back to the general wording.
 CALL_DATE_MAX_AGE = timedelta(days=2)
+
+
+@cache
+def field_names(*form_classes):
+    """The names of the fields of these form classes."""
+    return frozenset(name for form_class in form_classes for name in form_class.base_fields)
 
 
 def client_key(address):
@@ -102,8 +109,7 @@ class ConsultationRequestView(CreateView):
         the same errors: those of the fields sent empty."""
         data = self.request.POST
         names = set(data) - {"csrfmiddlewaretoken"}
-        known = {*self.form_class.base_fields, *CallTimeForm.base_fields}
-        if self.request.FILES or not names <= known:
+        if self.request.FILES or not names <= field_names(self.form_class, CallTimeForm):
             return None
         if any(value for name in names for value in data.getlist(name)):
             return None
