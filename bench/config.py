@@ -46,6 +46,10 @@ TARGET_CHANGE_CPU_MS = 25
 # slower or busier machine every page costs more; the report also gives the figures scaled by
 # this over the minimal view's cost in the same run, to compare with the targets.
 REFERENCE_MINIMAL_CPU_MS = 0.17
+# Scaling assumes every page slows alike. It does not: on a machine several times slower the
+# heavy pages were scaled 10-15% below what a quiet run measured (docs/benchmarks.md, the fifth
+# round). Beyond this slowdown the report says its verdicts are only indicative.
+SCALING_TRUSTED_UP_TO = 1.5
 TARGET_PUBLIC_P99_MS = 50
 TARGET_ADMIN_MS = 150
 TARGET_PAGE_BYTES = 60 * 1024

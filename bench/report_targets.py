@@ -5,6 +5,7 @@ import statistics
 
 from .config import (
     REFERENCE_MINIMAL_CPU_MS,
+    SCALING_TRUSTED_UP_TO,
     TARGET_CHANGE_CPU_MS,
     TARGET_FORM_CPU_MS,
     TARGET_INVALID_OVER_FORM,
@@ -127,11 +128,29 @@ def scaled(targets):
     return result
 
 
+def busy_machine_lines(targets):
+    """A warning when the machine was so much slower than the reference that the scaled
+    verdicts cannot be trusted; none otherwise."""
+    slowdown = max(minimal_cost(figures) for figures in targets.values()) / (
+        REFERENCE_MINIMAL_CPU_MS
+    )
+    if slowdown <= SCALING_TRUSTED_UP_TO:
+        return []
+    return [
+        f"**The machine was {slowdown:.1f} times slower than the reference during this run.** "
+        "Scaling assumes every page slows alike, but on a busy machine the heavy pages slow "
+        "less than the minimal view, so their scaled figures come out low. The verdicts below "
+        "are indicative only: run `make bench` again on a quiet machine to judge the targets.",
+        "",
+    ]
+
+
 def scaled_lines(targets):
     costs = ", ".join(
         f"{minimal_cost(figures):.2f} ms at {size:,} requests" for size, figures in targets.items()
     )
     return [
+        *busy_machine_lines(targets),
         f"The minimal view, measured with these pages (their requests taking turns), cost "
         f"{costs} of Django CPU (the median of the runs); it cost {REFERENCE_MINIMAL_CPU_MS} ms "
         f"on the machine the targets were set on. The same figures scaled, each run by "

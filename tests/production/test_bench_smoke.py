@@ -114,6 +114,29 @@ def test_targets_are_also_judged_on_the_reference_machines_scale():
     assert scaled_form_row.count(": met") == 2
 
 
+@pytest.mark.parametrize(("slowdown", "warned"), [(1.0, False), (1.5, False), (3.6, True)])
+def test_a_run_on_a_much_slower_machine_says_its_verdicts_are_only_indicative(slowdown, warned):
+    """Scaling flatters the heavy pages on a busy machine: past SCALING_TRUSTED_UP_TO times the
+    reference's minimal view, the report says so above the scaled verdicts."""
+    from bench.config import REFERENCE_MINIMAL_CPU_MS, SCALING_TRUSTED_UP_TO
+    from bench.report_targets import scaled_lines
+
+    figures = {
+        key: {"cpu_ms": 1.0, "queries": 3}
+        for key in ("consultation", "post", "invalid", "invalid_typed", "admin", "change")
+    }
+    figures["list_latency"] = {"p50_ms": 80.0, "p99_ms": 90.0}
+    figures["minimal"] = {"cpu_ms": slowdown * REFERENCE_MINIMAL_CPU_MS}
+    quiet = {**figures, "minimal": {"cpu_ms": REFERENCE_MINIMAL_CPU_MS}}
+
+    text = "\n".join(scaled_lines({10_000: quiet, 100_000: figures}))
+
+    assert SCALING_TRUSTED_UP_TO == 1.5
+    assert ("indicative only" in text) is warned
+    if warned:
+        assert f"{slowdown:.1f} times slower" in text
+
+
 def test_each_run_is_scaled_by_its_own_minimal_view_and_the_median_counts():
     """The targets' figures are measured in runs: each run's figure is scaled by the minimal
     view of that run, and the median of the scaled runs is judged."""
