@@ -8,6 +8,8 @@ from django import forms
 from django.contrib.admin.widgets import AdminDateWidget, AdminSplitDateTime
 from django.forms.renderers import DjangoTemplates, get_default_renderer
 from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from clinic.form_renderer import FastFormRenderer
 from consultations.forms import ConsultationRequestForm, StaffRequestForm
@@ -92,14 +94,74 @@ def test_the_admins_date_and_time_widget_is_the_same_markup_as_djangos(value):
 
 def test_an_empty_widget_is_kept_and_a_filled_one_is_not():
     renderer = FastFormRenderer()
-    field = forms.CharField(widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    field = forms.CharField(widget=forms.Textarea(attrs={"autocomplete": "name"}))
     field.widget.render("name", None, renderer=renderer)
     field.widget.render("name", "", renderer=renderer)
     assert len(renderer._kept) == 1
     html = field.widget.render("name", "Siobhán", renderer=renderer)
-    assert 'value="Siobhán"' in html
+    assert ">\nSiobhán</textarea>" in html
     assert len(renderer._kept) == 1
     assert not any("Siobhán" in kept for kept in renderer._kept.values())
+
+
+INPUTS = [
+    forms.TextInput,
+    forms.HiddenInput,
+    forms.DateInput,
+    forms.TimeInput,
+    forms.DateTimeInput,
+    forms.NumberInput,
+    forms.EmailInput,
+    forms.URLInput,
+    forms.PasswordInput,
+    forms.CheckboxInput,
+    forms.ColorInput,
+    forms.SearchInput,
+    forms.TelInput,
+    forms.FileInput,
+]
+
+
+@pytest.mark.parametrize("widget", INPUTS)
+@pytest.mark.parametrize("value", [None, "", "2026-03-08", "\"<b>&'", 0, True])
+def test_an_input_is_written_without_a_template_as_the_template_writes_it(widget, value):
+    """Django's input templates are written in Python (input_markup): the same characters as
+    the site's Jinja2 templates, escaping included, and Django's markup."""
+    renderer = FastFormRenderer()
+    attrs = {
+        "id": "id_x",
+        "required": True,
+        "disabled": False,
+        "size": 10,
+        "title": "<a & 'b'>",
+        "data-safe": mark_safe("<i>"),
+        "aria-label": gettext_lazy("Called at"),
+    }
+    context = widget().get_context("x", value, attrs)
+    template_name = context["widget"]["template_name"]
+    assert renderer.writes_input(template_name)
+    through_template = renderer.get_template(template_name).render(context).strip()
+
+    ours = widget().render("x", value, attrs=attrs, renderer=renderer)
+
+    assert ours == through_template
+    djangos = widget().render("x", value, attrs=attrs, renderer=DjangoTemplates())
+    assert normalised(ours) == normalised(djangos)
+    assert not renderer._kept
+
+
+def test_an_input_template_the_project_overrides_is_still_rendered(settings, tmp_path):
+    """An input template under a templates/ folder wins, as it would with Django's renderer."""
+    folder = tmp_path / "django" / "forms" / "widgets"
+    folder.mkdir(parents=True)
+    (folder / "text.html").write_text('<input class="ours" name="{{ widget.name }}">')
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    renderer = FastFormRenderer()
+
+    assert not renderer.writes_input("django/forms/widgets/text.html")
+    html = forms.TextInput().render("x", "1", renderer=renderer)
+    assert html == '<input class="ours" name="x">'
+    assert renderer.writes_input("django/forms/widgets/hidden.html")
 
 
 def test_a_kept_widget_follows_its_choices_attributes_and_language():
