@@ -8,8 +8,10 @@ to Python and render several times faster. That matters for the radio buttons an
 (a template per option), for every field of the patient's form, and for the admin list (a
 checkbox per row). The site's jinja2/django/forms/widgets/ replaces a few of Django's Jinja2
 templates with ones that write in place what Django's include (a select's options, an input's
-attributes): an include costs more than the markup it writes. jinja2/admin/ holds copies of the
-admin templates a request's page repeats for every call attempt, used through RendererTemplate.
+attributes): an include costs more than the markup it writes. A widget that is a single <input>
+(text, hidden, date, checkbox and the like) runs no template at all: ``input_markup`` writes
+what Django's input template writes. jinja2/admin/ holds copies of the admin templates a
+request's page repeats for every call attempt, used through RendererTemplate.
 Settings: FORM_RENDERER = "clinic.form_renderer.FastFormRenderer".
 
 An empty widget (nothing typed or chosen: the form as a visitor first sees it) is also kept
