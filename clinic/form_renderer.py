@@ -8,9 +8,9 @@ to Python and render several times faster. That matters for the radio buttons an
 (a template per option), for every field of the patient's form, and for the admin list (a
 checkbox per row). The site's jinja2/django/forms/widgets/ replaces a few of Django's Jinja2
 templates with ones that write in place what Django's include (a select's options, an input's
-attributes): an include costs more than the markup it writes. A widget that is a single <input>
-(text, hidden, date, checkbox and the like) runs no template at all: ``input_markup`` writes
-what Django's input template writes. jinja2/admin/ holds copies of the admin templates a
+attributes): an include costs more than the markup it writes. The commonest widgets (every
+single <input>, textareas and plain selects) run no template at all: WIDGET_WRITERS write what
+Django's templates write. jinja2/admin/ holds copies of the admin templates a
 request's page repeats for every call attempt, used through RendererTemplate.
 Settings: FORM_RENDERER = "clinic.form_renderer.FastFormRenderer".
 
@@ -72,32 +72,75 @@ def environment(**options):
     return env
 
 
-# Django's templates that write a single <input>, each an include of input.html, whose markup
-# input_markup() writes: for these the renderer runs no template at all, unless the project or an
-# app overrides one in a templates/ folder.
-INPUT_TEMPLATES = frozenset(
-    f"django/forms/widgets/{kind}.html"
-    for kind in (
-        *("input", "checkbox", "color", "date", "datetime", "email", "file", "hidden"),
-        *("number", "password", "search", "tel", "text", "time", "url"),
-    )
-)
-
-
-def input_markup(widget):
-    """What Django's input.html and attrs.html write for ``widget`` (a widget's context), escaped
-    as the Jinja2 templates escape it. An admin page writes a hundred inputs (five on every call
-    attempt): a template for each cost several times the markup."""
-    parts = ['<input type="', escape(widget["type"]), '" name="', escape(widget["name"]), '"']
-    if widget["value"] is not None:
-        parts += [' value="', escape(widget["value"]), '"']
-    for name, value in widget["attrs"].items():
+def attrs_markup(attrs, parts):
+    """What Django's attrs.html writes, added to ``parts``."""
+    for name, value in attrs.items():
         if value is not False:
             parts += [" ", escape(name)]
             if value is not True:
                 parts += ['="', escape(value), '"']
+
+
+def input_markup(widget):
+    """What Django's input.html writes for ``widget`` (a widget's context)."""
+    parts = ['<input type="', escape(widget["type"]), '" name="', escape(widget["name"]), '"']
+    if widget["value"] is not None:
+        parts += [' value="', escape(widget["value"]), '"']
+    attrs_markup(widget["attrs"], parts)
     parts.append(">")
     return "".join(parts)
+
+
+def textarea_markup(widget):
+    """What Django's textarea.html writes."""
+    parts = ['<textarea name="', escape(widget["name"]), '"']
+    attrs_markup(widget["attrs"], parts)
+    parts.append(">\n")
+    if widget["value"]:
+        parts.append(escape(widget["value"]))
+    parts.append("</textarea>")
+    return "".join(parts)
+
+
+SELECT_OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+
+
+def select_markup(widget):
+    """What Django's select.html writes, or None when an option has a template of its own."""
+    parts = ['<select name="', escape(widget["name"]), '"']
+    attrs_markup(widget["attrs"], parts)
+    parts.append(">")
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts += ['\n  <optgroup label="', escape(group_name), '">']
+        for option in options:
+            if option["template_name"] != SELECT_OPTION_TEMPLATE:
+                return None
+            parts += ['\n  <option value="', escape(option["value"]), '"']
+            attrs_markup(option["attrs"], parts)
+            parts += [">", escape(option["label"]), "</option>"]
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+# Django's widget templates whose markup these functions write, escaped as the Jinja2 templates
+# escape it: the renderer runs no template for them, unless the project or an app overrides one
+# in a templates/ folder. An admin page writes a hundred such widgets (seven on every call
+# attempt), and a template for each cost several times its markup.
+WIDGET_WRITERS = {
+    **{
+        f"django/forms/widgets/{kind}.html": input_markup
+        for kind in (
+            # Each an include of input.html.
+            *("input", "checkbox", "color", "date", "datetime", "email", "file", "hidden"),
+            *("number", "password", "search", "tel", "text", "time", "url"),
+        )
+    },
+    "django/forms/widgets/textarea.html": textarea_markup,
+    "django/forms/widgets/select.html": select_markup,
+}
 
 
 # Enough for every empty widget of every form in every language, with room for changing choices.
@@ -161,12 +204,14 @@ class FastFormRenderer(BaseRenderer):
     def __init__(self):
         self._templates = {}
         self._kept = {}
-        self._writes_input = {}
+        self._writers = {}
 
     def render(self, template_name, context, request=None):
         widget = context.get("widget") if len(context) == 1 and request is None else None
-        if isinstance(widget, dict) and self.writes_input(template_name):
-            return input_markup(widget)
+        writer = self.writer(template_name) if isinstance(widget, dict) else None
+        markup = writer(widget) if writer is not None else None
+        if markup is not None:
+            return markup
         key = widget_key(template_name, context, request)
         if key is None:
             return super().render(template_name, context, request)
@@ -201,17 +246,18 @@ class FastFormRenderer(BaseRenderer):
             }
         )
 
-    def writes_input(self, template_name):
-        """True when the template is Django's own input (or the project's Jinja2 copy of it),
-        which input_markup() writes in its place."""
-        if template_name not in INPUT_TEMPLATES:
-            return False
-        writes = self._writes_input.get(template_name)
-        if writes is None:
-            writes = self._choose(template_name) is self.jinja2
-            if not settings.DEBUG:
-                self._writes_input[template_name] = writes
-        return writes
+    def writer(self, template_name):
+        """The function of WIDGET_WRITERS that writes the template's markup in its place, or
+        None when the template is not Django's own (nor the project's Jinja2 copy of it)."""
+        writer = WIDGET_WRITERS.get(template_name)
+        if writer is None:
+            return None
+        if template_name not in self._writers:
+            chosen = writer if self._choose(template_name) is self.jinja2 else None
+            if settings.DEBUG:  # while developing, a template added to templates/ wins at once
+                return chosen
+            self._writers[template_name] = chosen
+        return self._writers[template_name]
 
     def get_template(self, template_name):
         template = self._templates.get(template_name)

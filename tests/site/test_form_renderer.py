@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from clinic.form_renderer import FastFormRenderer
+from clinic.form_renderer import FastFormRenderer, input_markup, select_markup, textarea_markup
 from consultations.forms import ConsultationRequestForm, StaffRequestForm
 from tests.typed_form import TYPED
 
@@ -94,14 +94,14 @@ def test_the_admins_date_and_time_widget_is_the_same_markup_as_djangos(value):
 
 def test_an_empty_widget_is_kept_and_a_filled_one_is_not():
     renderer = FastFormRenderer()
-    field = forms.CharField(widget=forms.Textarea(attrs={"autocomplete": "name"}))
-    field.widget.render("name", None, renderer=renderer)
-    field.widget.render("name", "", renderer=renderer)
+    widget = forms.SplitDateTimeWidget(attrs={"class": "when"})
+    widget.render("when", None, renderer=renderer)
+    widget.render("when", "", renderer=renderer)
     assert len(renderer._kept) == 1
-    html = field.widget.render("name", "Siobhán", renderer=renderer)
-    assert ">\nSiobhán</textarea>" in html
+    html = widget.render("when", datetime(2026, 3, 8, 9, 30), renderer=renderer)
+    assert 'value="2026-03-08"' in html
     assert len(renderer._kept) == 1
-    assert not any("Siobhán" in kept for kept in renderer._kept.values())
+    assert not any("2026-03-08" in kept for kept in renderer._kept.values())
 
 
 INPUTS = [
@@ -139,7 +139,7 @@ def test_an_input_is_written_without_a_template_as_the_template_writes_it(widget
     }
     context = widget().get_context("x", value, attrs)
     template_name = context["widget"]["template_name"]
-    assert renderer.writes_input(template_name)
+    assert renderer.writer(template_name) is input_markup
     through_template = renderer.get_template(template_name).render(context).strip()
 
     ours = widget().render("x", value, attrs=attrs, renderer=renderer)
@@ -158,10 +158,34 @@ def test_an_input_template_the_project_overrides_is_still_rendered(settings, tmp
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
     renderer = FastFormRenderer()
 
-    assert not renderer.writes_input("django/forms/widgets/text.html")
+    assert renderer.writer("django/forms/widgets/text.html") is None
     html = forms.TextInput().render("x", "1", renderer=renderer)
     assert html == '<input class="ours" name="x">'
-    assert renderer.writes_input("django/forms/widgets/hidden.html")
+    assert renderer.writer("django/forms/widgets/hidden.html") is input_markup
+
+
+WRITTEN = [
+    (forms.Textarea(attrs={"rows": 2, "cols": 40}), textarea_markup),
+    (forms.Textarea(attrs={"aria-label": gettext_lazy("Notes")}), textarea_markup),
+    *((widget, select_markup) for widget in SELECTS),
+]
+
+
+@pytest.mark.parametrize(("widget", "writer"), WRITTEN)
+@pytest.mark.parametrize("value", [None, "", "a", "10", ["a", "c"], "line one\n\"<b>&'", True])
+def test_textareas_and_selects_are_written_as_their_templates_write_them(widget, writer, value):
+    renderer = FastFormRenderer()
+    attrs = {"id": "id_x", "required": True, "disabled": False, "title": "<a & 'b'>"}
+    context = widget.get_context("x", value, attrs)
+    template_name = context["widget"]["template_name"]
+    assert renderer.writer(template_name) is writer
+    through_template = renderer.get_template(template_name).render(context).strip()
+
+    ours = widget.render("x", value, attrs=attrs, renderer=renderer)
+
+    assert ours == through_template
+    djangos = widget.render("x", value, attrs=attrs, renderer=DjangoTemplates())
+    assert normalised(ours) == normalised(djangos)
 
 
 def test_a_kept_widget_follows_its_choices_attributes_and_language():
