@@ -125,6 +125,11 @@ def select_markup(widget):
     return "".join(parts)
 
 
+# The templates Django's widget templates include, which the writers write as well: one of them
+# overridden, the widgets that include it are rendered with their templates.
+WRITTEN_INCLUDES = tuple(
+    f"django/forms/widgets/{name}.html" for name in ("input", "attrs", "select_option")
+)
 # Django's widget templates whose markup these functions write, escaped as the Jinja2 templates
 # escape it: the renderer runs no template for them, unless the project or an app overrides one
 # in a templates/ folder. An admin page writes a hundred such widgets (seven on every call
@@ -237,23 +242,34 @@ class FastFormRenderer(BaseRenderer):
     @cached_property
     def django(self):
         """The project's template folders and the apps', then Django's own form templates."""
+        files = "django.template.loaders.filesystem.Loader"
         return DjangoTemplates(
             {
-                "APP_DIRS": True,
-                "DIRS": [*settings.TEMPLATES[0]["DIRS"], DJANGO_FORMS_TEMPLATES],
+                "APP_DIRS": False,
+                "DIRS": [],
                 "NAME": "clinic-forms-django",
-                "OPTIONS": {},
+                "OPTIONS": {
+                    "loaders": [
+                        (files, settings.TEMPLATES[0]["DIRS"]),
+                        "django.template.loaders.app_directories.Loader",
+                        (files, [DJANGO_FORMS_TEMPLATES]),
+                    ]
+                },
             }
         )
 
     def writer(self, template_name):
         """The function of WIDGET_WRITERS that writes the template's markup in its place, or
-        None when the template is not Django's own (nor the project's Jinja2 copy of it)."""
+        None when the template, or one it includes, is not Django's own (nor the project's
+        Jinja2 copy of it): the project or an app overrides it in a templates/ folder."""
         writer = WIDGET_WRITERS.get(template_name)
         if writer is None:
             return None
         if template_name not in self._writers:
-            chosen = writer if self._choose(template_name) is self.jinja2 else None
+            djangos_own = all(
+                self._choose(name) is self.jinja2 for name in (template_name, *WRITTEN_INCLUDES)
+            )
+            chosen = writer if djangos_own else None
             if settings.DEBUG:  # while developing, a template added to templates/ wins at once
                 return chosen
             self._writers[template_name] = chosen

@@ -164,6 +164,36 @@ def test_an_input_template_the_project_overrides_is_still_rendered(settings, tmp
     assert renderer.writer("django/forms/widgets/hidden.html") is input_markup
 
 
+def test_an_input_template_an_app_overrides_is_still_rendered(settings, tmp_path, monkeypatch):
+    """An app's templates/ folder wins over Django's own form templates, as with Django's
+    TemplatesSetting renderer."""
+    folder = tmp_path / "widget_app" / "templates" / "django" / "forms" / "widgets"
+    folder.mkdir(parents=True)
+    (tmp_path / "widget_app" / "__init__.py").write_text("")
+    (folder / "text.html").write_text('<input class="app" name="{{ widget.name }}">')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "widget_app"]
+    renderer = FastFormRenderer()
+
+    assert renderer.writer("django/forms/widgets/text.html") is None
+    assert forms.TextInput().render("x", "1", renderer=renderer) == '<input class="app" name="x">'
+    assert renderer.writer("django/forms/widgets/hidden.html") is input_markup
+
+
+@pytest.mark.parametrize("included", ["input", "attrs", "select_option"])
+def test_a_template_the_writers_include_overridden_turns_them_off(settings, tmp_path, included):
+    """The writers also write what Django's widget templates include (an input, the attributes,
+    an option): with one of those overridden, every widget is rendered with its templates."""
+    folder = tmp_path / "django" / "forms" / "widgets"
+    folder.mkdir(parents=True)
+    (folder / f"{included}.html").write_text("overridden")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    renderer = FastFormRenderer()
+
+    for name in ("text", "hidden", "textarea", "select"):
+        assert renderer.writer(f"django/forms/widgets/{name}.html") is None
+
+
 WRITTEN = [
     (forms.Textarea(attrs={"rows": 2, "cols": 40}), textarea_markup),
     (forms.Textarea(attrs={"aria-label": gettext_lazy("Notes")}), textarea_markup),
