@@ -247,3 +247,21 @@ def test_the_head_of_the_page_is_djangos(admin_client, monkeypatch):
     assert ours.templates[0].name == "admin/consultations/consultationrequest/change_list.html"
     assert djangos.templates[0].name == "admin/change_list.html"
     assert head(ours.content.decode()) == head(djangos.content.decode())
+
+
+def test_a_results_template_the_project_overrides_for_the_model_is_used(
+    admin_client, make_consultation, settings, tmp_path
+):
+    """The table is written by the Jinja2 copy of Django's template only while Django's own is
+    the one its tag would use: an override for the model (or the app, or the admin) wins."""
+    folder = tmp_path / "admin" / "consultations" / "consultationrequest"
+    folder.mkdir(parents=True)
+    (folder / "change_list_results.html").write_text("<p>Our table: {{ results|length }} rows</p>")
+    template_settings = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**template_settings, "DIRS": [tmp_path, *template_settings["DIRS"]]}]
+    make_consultation()
+
+    html = admin_client.get(CHANGELIST).content.decode()
+
+    assert "<p>Our table: 1 rows</p>" in html
+    assert 'id="result_list"' not in html
