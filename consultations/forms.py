@@ -370,6 +370,12 @@ class CallAttemptForm(forms.ModelForm):
             "called_at": CallTimeInput(),
             "notes": forms.Textarea(attrs={"rows": 2, "cols": 40}),
         }
+        help_texts = {
+            "called_at": _(
+                "In the clinic's time (US Central). Left as it is, a new call is logged at the "
+                "moment you save."
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -380,6 +386,10 @@ class CallAttemptForm(forms.ModelForm):
 
     def clean_called_at(self):
         called_at = self.cleaned_data["called_at"]
+        if called_at and self.instance._state.adding and not self["called_at"]._has_changed():
+            # The time the page was opened, left as it was: the call was made since, so it is
+            # logged when it is saved.
+            return timezone.now()
         if called_at and called_at > timezone.now() + CALL_TIME_TOLERANCE:
             raise ValidationError(
                 _("A call cannot be logged in the future. Check the date and time."),

@@ -294,3 +294,55 @@ def test_the_page_sent_back_as_it_stands_changes_no_call(with_calls, admin_clien
         action__in=[AuditEntry.Action.CALL_ADDED, AuditEntry.Action.CALL_CHANGED]
     )
     assert not call_entries.exists()
+
+
+def sent_page(client, url):
+    """The page's change form as a browser would send it back untouched."""
+    parser = SentForm()
+    parser.feed(client.get(url).content.decode())
+    return dict(parser.data) | {"_continue": "Save"}
+
+
+@pytest.mark.parametrize("seconds", [0, 33])
+def test_a_new_call_left_at_the_time_the_page_showed_is_logged_when_saved(
+    with_calls, admin_client, seconds
+):
+    """The new row shows the time the page was opened; a call logged without changing it was
+    made since, so it is logged at the moment of saving. (A browser leaves out ":00" seconds.)"""
+    consultation = with_calls(1)
+    url = change_url(consultation)
+    opened = timezone.now().replace(second=seconds, microsecond=0)
+    with time_machine.travel(opened, tick=False):
+        data = sent_page(admin_client, url)
+    if seconds == 0:
+        data["call_attempts-1-called_at"] = data["call_attempts-1-called_at"].removesuffix(":00")
+    saved = opened + timedelta(minutes=12)
+
+    with time_machine.travel(saved, tick=False):
+        response = admin_client.post(url, data | {"call_attempts-1-outcome": "reached"})
+
+    assert response.status_code == 302
+    logged = CallAttempt.objects.filter(request=consultation).latest("pk")
+    assert (logged.outcome, logged.called_at) == ("reached", saved)
+
+
+def test_a_new_call_given_another_time_keeps_it(with_calls, admin_client):
+    consultation = with_calls(1)
+    url = change_url(consultation)
+    earlier = timezone.localtime().replace(microsecond=0) - timedelta(hours=2)
+    data = sent_page(admin_client, url) | {
+        "call_attempts-1-outcome": "no_answer",
+        "call_attempts-1-called_at": earlier.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    logged = CallAttempt.objects.filter(request=consultation).latest("pk")
+    assert (logged.outcome, logged.called_at) == ("no_answer", earlier)
+
+
+def test_the_call_time_says_it_is_the_clinics_time(with_calls, admin_client):
+    html = admin_client.get(change_url(with_calls(1))).content.decode()
+
+    assert 'alt="(In the clinic&#39;s time (US Central). Left as it is, a new call' in html
